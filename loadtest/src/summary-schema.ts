@@ -1,0 +1,143 @@
+/**
+ * The per-step load summary: what every load engine (k6, Locust) writes and what the sweep
+ * reads. One schema, validated when read (`parseLoadSummary`), so a run from either engine,
+ * or from an older version of this project, is rejected with the offending path instead of
+ * being half-understood.
+ */
+import { z } from 'zod';
+
+export const LOAD_SUMMARY_SCHEMA_ID = 'rightsize.load-summary/v1';
+
+const nonNegative = z.number().finite().nonnegative();
+const ms = nonNegative.describe('milliseconds');
+
+export const LatencySchema = z
+  .object({
+    avg: ms,
+    p50: ms,
+    p90: ms,
+    p95: ms,
+    p99: ms,
+    max: ms,
+  })
+  .strict();
+export type Latency = z.infer<typeof LatencySchema>;
+
+/** Failed requests split by class. `total` = the sum of the classes. */
+export const ErrorsSchema = z
+  .object({
+    total: z.number().int().nonnegative(),
+    /** failed / requests, 0..1 */
+    rate: z.number().min(0).max(1),
+    http4xx: z.number().int().nonnegative(),
+    http5xx: z.number().int().nonnegative(),
+    timeouts: z.number().int().nonnegative(),
+    /** connection refused/reset, DNS, TLS: the request never got a status */
+    connection: z.number().int().nonnegative(),
+  })
+  .strict();
+export type Errors = z.infer<typeof ErrorsSchema>;
+
+/** The load generator's own health during a step; a saturated generator invalidates the step. */
+export const GeneratorHealthSchema = z
+  .object({
+    /** CPU use of the generator as % of its own CPU share (100 = its whole limit) */
+    cpu_pct_avg: nonNegative.nullable(),
+    cpu_pct_max: nonNegative.nullable(),
+    mem_mb_max: nonNegative.nullable(),
+    /** achieved / offered request rate (open model); null for a closed model */
+    achieved_ratio: nonNegative.nullable(),
+    valid: z.boolean(),
+    /** why the step is invalid, e.g. "dropped_iterations=12", "generator cpu 93% > 80%" */
+    reasons: z.array(z.string()),
+  })
+  .strict();
+export type GeneratorHealth = z.infer<typeof GeneratorHealthSchema>;
+
+export const StepSchema = z
+  .object({
+    index: z.number().int().nonnegative(),
+    /** closed model: concurrent users; open model: iterations (requests) per second offered */
+    target: z.object({ kind: z.enum(['users', 'rate']), value: nonNegative }).strict(),
+    /** offsets from the run's start, seconds: the ramp into the step and its hold */
+    ramp_start_s: nonNegative,
+    hold_start_s: nonNegative,
+    end_s: nonNegative,
+    /** requests completed during the step (ramp and hold) */
+    requests: z.number().int().nonnegative(),
+    /** requests per second achieved during the step */
+    rps: nonNegative,
+    /** the request rate the step meant to offer (open model: the target; closed model: users / mean think time estimate) */
+    offered_rps: nonNegative.nullable(),
+    latency_ms: LatencySchema,
+    errors: ErrorsSchema,
+    dropped_iterations: z.number().int().nonnegative(),
+    checks: z.object({ passes: z.number().int().nonnegative(), fails: z.number().int().nonnegative() }).strict(),
+    /** true when the step ran to its end; false for the step an abort cut short */
+    completed: z.boolean(),
+    generator: GeneratorHealthSchema,
+  })
+  .strict();
+export type Step = z.infer<typeof StepSchema>;
+
+export const ObjectiveSchema = z
+  .object({
+    p95_ms: z.number().positive().nullable(),
+    p99_ms: z.number().positive().nullable(),
+    max_error_rate: z.number().min(0).max(1),
+  })
+  .strict();
+export type Objective = z.infer<typeof ObjectiveSchema>;
+
+export const LoadSummarySchema = z
+  .object({
+    schema: z.literal(LOAD_SUMMARY_SCHEMA_ID),
+    engine: z.enum(['k6', 'locust']),
+    engine_version: z.string(),
+    scenario: z.enum(['steps', 'arrival', 'poisson']),
+    model: z.enum(['closed', 'open']),
+    target_url: z.string(),
+    started_at: z.string().datetime({ offset: true }),
+    finished_at: z.string().datetime({ offset: true }),
+    /** the objective the run was checked against (abortOnFail thresholds) */
+    objective: ObjectiveSchema,
+    think_time_s: z.object({ min: nonNegative, max: nonNegative }).strict().nullable(),
+    /** true when a threshold ended the run before the last step */
+    aborted: z.boolean(),
+    abort_reason: z.string().nullable(),
+    steps: z.array(StepSchema),
+    totals: z
+      .object({
+        requests: z.number().int().nonnegative(),
+        rps: nonNegative,
+        latency_ms: LatencySchema,
+        errors: ErrorsSchema,
+        dropped_iterations: z.number().int().nonnegative(),
+        duration_s: nonNegative,
+      })
+      .strict(),
+  })
+  .strict();
+export type LoadSummary = z.infer<typeof LoadSummarySchema>;
+
+export class LoadSummaryError extends Error {
+  override name = 'LoadSummaryError';
+  constructor(
+    readonly source: string,
+    readonly issues: readonly { path: string; message: string }[],
+  ) {
+    super(`${source}: not a valid ${LOAD_SUMMARY_SCHEMA_ID} summary:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** Validates an unknown value (e.g. JSON.parse of a summary file); throws LoadSummaryError naming every bad path. */
+export function parseLoadSummary(value: unknown, source = 'load summary'): LoadSummary {
+  const result = LoadSummarySchema.safeParse(value);
+  if (!result.success) {
+    throw new LoadSummaryError(
+      source,
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  return result.data;
+}
