@@ -1,0 +1,117 @@
+/**
+ * Samples every container of a trial once per interval: CPU use (by difference of cumulative
+ * CPU time), CFS throttling counters, memory and its high-water mark from the host's cgroup
+ * files; running/OOM-killed/restart count and limits from one `docker inspect` of all of them;
+ * and the host's CPU from /proc/stat. Ticks never overlap; a slow tick delays the next.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { Docker } from '@rightsize/compose/docker';
+import type { ContainerSample, HostSample } from '../core/samples.js';
+import { parseProcStat, type CgroupReader, type CgroupReading } from './cgroup.js';
+
+export interface SampledContainer {
+  id: string;
+  name: string;
+  service: string;
+}
+
+const InspectSchema = z.array(
+  z.looseObject({
+    Id: z.string(),
+    RestartCount: z.number().int().nonnegative().default(0),
+    State: z.looseObject({ Running: z.boolean(), OOMKilled: z.boolean(), ExitCode: z.number().int() }),
+    HostConfig: z.looseObject({ NanoCpus: z.number().nullish(), Memory: z.number().nullish() }),
+  }),
+);
+
+export interface ContainerSamplerOptions {
+  docker: Docker;
+  cgroups: CgroupReader;
+  /** the containers to sample, asked every tick (replicas may restart or be replaced) */
+  list: () => Promise<SampledContainer[]>;
+  intervalMs: number;
+  onSample?: (sample: ContainerSample) => void;
+  onError?: (error: unknown) => void;
+  /** /proc/stat text; injectable for tests */
+  procStat?: () => Promise<string>;
+  cores: number;
+  memUsedMib?: () => number;
+}
+
+export interface ContainerSampler {
+  stop(): Promise<{ samples: ContainerSample[]; host: HostSample[] }>;
+}
+
+const MIB = 1024 * 1024;
+
+export function startContainerSampler(options: ContainerSamplerOptions): ContainerSampler {
+  const samples: ContainerSample[] = [];
+  const host: HostSample[] = [];
+  const last = new Map<string, { t: number; reading: CgroupReading }>();
+  let lastHost: { busy: number; total: number } | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> = Promise.resolve();
+  const procStat = options.procStat ?? (() => readFile('/proc/stat', 'utf8'));
+
+  async function tick(): Promise<void> {
+    const containers = await options.list();
+    const inspected = containers.length ? InspectSchema.parse(JSON.parse((await options.docker.cli(['inspect', '--type', 'container', ...containers.map((c) => c.id)])).stdout)) : [];
+    const t = Date.now();
+    for (const c of containers) {
+      const info = inspected.find((i) => i.Id === c.id || i.Id.startsWith(c.id));
+      const reading = await options.cgroups.read(info?.Id ?? c.id);
+      const prev = last.get(c.id);
+      const cpuPct = reading?.cpu_ns !== null && reading?.cpu_ns !== undefined && prev?.reading.cpu_ns != null && t > prev.t ? Math.max(0, (100 * (reading.cpu_ns - prev.reading.cpu_ns)) / ((t - prev.t) * 1e6)) : null;
+      if (reading) last.set(c.id, { t, reading });
+      const nano = info?.HostConfig.NanoCpus ?? null;
+      const memLimit = info?.HostConfig.Memory ? info.HostConfig.Memory / MIB : reading?.mem_limit_bytes != null ? reading.mem_limit_bytes / MIB : null;
+      const sample: ContainerSample = {
+        t,
+        id: c.id,
+        name: c.name,
+        service: c.service,
+        running: info?.State.Running ?? false,
+        cpu_pct: cpuPct,
+        nr_periods: reading?.nr_periods ?? null,
+        nr_throttled: reading?.nr_throttled ?? null,
+        throttled_s: reading?.throttled_ns != null ? reading.throttled_ns / 1e9 : null,
+        mem_mib: reading?.mem_bytes != null ? reading.mem_bytes / MIB : null,
+        mem_peak_mib: reading?.mem_peak_bytes != null ? reading.mem_peak_bytes / MIB : null,
+        mem_limit_mib: memLimit,
+        cpu_limit: nano ? nano / 1e9 : null,
+        oom_killed: (info?.State.OOMKilled ?? false) || (reading?.oom_kills ?? 0) > 0,
+        restarts: info?.RestartCount ?? 0,
+        exit_code: info && !info.State.Running ? info.State.ExitCode : null,
+      };
+      samples.push(sample);
+      options.onSample?.(sample);
+    }
+    const stat = parseProcStat(await procStat());
+    if (stat && lastHost && stat.total > lastHost.total) {
+      host.push({ t, cpu_pct: Math.min(100, (100 * (stat.busy - lastHost.busy)) / (stat.total - lastHost.total)), cores: options.cores, mem_used_mib: options.memUsedMib?.() ?? 0 });
+    }
+    if (stat) lastHost = stat;
+  }
+
+  const loop = () => {
+    if (stopped) return;
+    const started = Date.now();
+    current = tick()
+      .catch((error) => options.onError?.(error))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, Math.max(0, options.intervalMs - (Date.now() - started)));
+      });
+  };
+  loop();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+      return { samples, host };
+    },
+  };
+}

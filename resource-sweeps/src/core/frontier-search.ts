@@ -1,0 +1,157 @@
+/**
+ * The frontier search. Capacity is monotone in resources, so for a replica count r:
+ *   c* = the smallest CPU limit that passes with the largest memory candidate, found by
+ *        bisection on that line (less memory never helps, so nothing below c* can pass);
+ *   m* = the smallest memory that passes at c*, found by bisection on that line.
+ * (r, c*, m*) is then the cheapest passing configuration for r under "total CPUs, then total
+ * memory". Every result also bounds its neighbours (knowledge.ts), so probes whose status is
+ * already implied are skipped, across replica counts too, and each trial starts at the step
+ * above the largest load a smaller configuration already held. Invalid trials are retried;
+ * when they stay invalid the configuration is "undecided" and counted as not passing.
+ */
+import { throwIfAborted } from '../errors.js';
+import type { Candidates } from '../plan/plan-schema.js';
+import { deriveAnswer, type Answer } from './answer.js';
+import { gridConfigs, type OrderOptions, type TrialConfig } from './config-space.js';
+import { createKnowledge, type Knowledge, type Measurement } from './knowledge.js';
+
+export interface TrialRequest {
+  config: TrialConfig;
+  /** first step of the ladder the trial runs (users) */
+  startUsers: number;
+  /** what the configuration is already known to hold, from a smaller measured one (0: nothing) */
+  knownHeld: number;
+  /** 1 for the first try, 2.. for retries of an invalid trial */
+  attempt: number;
+}
+
+export interface TrialAnswer extends Measurement {
+  /** false when the generator or the infrastructure, not the API, ended the trial */
+  valid: boolean;
+}
+
+export type Oracle = (request: TrialRequest) => Promise<TrialAnswer>;
+
+export interface SearchOptions {
+  candidates: Candidates;
+  /** the user counts of the stepped load, ascending; the last one is the target */
+  ladder: readonly number[];
+  order: OrderOptions;
+  startAboveHeld: boolean;
+  retries: number;
+  /** measure a replica count's minimum when it was only inferred (from fewer replicas) */
+  confirmInferred?: boolean;
+  oracle: Oracle;
+  signal?: AbortSignal;
+}
+
+export interface SearchOutcome {
+  answer: Answer;
+  knowledge: Knowledge;
+  /** oracle calls, retries included */
+  trials: number;
+}
+
+/** The ladder step a trial of `config` should start at, given what is known. */
+export function startUsersFor(knownHeld: number, ladder: readonly number[], startAboveHeld: boolean): number {
+  const first = ladder[0] as number;
+  if (!startAboveHeld) return first;
+  return ladder.find((u) => u > knownHeld) ?? (ladder[ladder.length - 1] as number);
+}
+
+/**
+ * Runs one configuration with retries; records every attempt into the knowledge. A
+ * confirmation starts only above what the same replica count held, so it can contradict an
+ * inference made across replica counts.
+ */
+export async function measure(options: SearchOptions, knowledge: Knowledge, config: TrialConfig, counter: { trials: number }, confirmation = false): Promise<void> {
+  const target = options.ladder[options.ladder.length - 1] as number;
+  const order = confirmation ? { monotoneInReplicas: false } : options.order;
+  for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
+    throwIfAborted(options.signal);
+    const knownHeld = options.startAboveHeld ? knowledge.bounds(config, order).lower : 0;
+    const answer = await options.oracle({ config, startUsers: startUsersFor(knownHeld, options.ladder, options.startAboveHeld), knownHeld, attempt });
+    counter.trials++;
+    knowledge.record({ config: answer.config, held: Math.max(answer.held, knownHeld), upper: answer.upper });
+    if (answer.valid || (!confirmation && knowledge.status(config, target) !== 'unknown')) return;
+  }
+}
+
+/**
+ * Bisection for the first passing configuration on a line ordered by resources. Returns its
+ * index, or null when none passes (undecided ones count as not passing).
+ */
+async function firstPass(options: SearchOptions, knowledge: Knowledge, line: TrialConfig[], counter: { trials: number }): Promise<number | null> {
+  const target = options.ladder[options.ladder.length - 1] as number;
+  const undecided = new Set<number>();
+  for (;;) {
+    const statuses = line.map((c, i) => (undecided.has(i) ? 'fail' : knowledge.status(c, target)));
+    const pass = statuses.indexOf('pass');
+    const hi = pass === -1 ? line.length - 1 : pass - 1;
+    let lo = hi;
+    while (lo >= 0 && statuses[lo] === 'unknown') lo--;
+    lo++;
+    if (lo > hi) return pass === -1 ? null : pass;
+    const mid = lo + Math.floor((hi - lo) / 2);
+    await measure(options, knowledge, line[mid] as TrialConfig, counter);
+    if (knowledge.status(line[mid] as TrialConfig, target) === 'unknown') undecided.add(mid);
+  }
+}
+
+export async function frontierSearch(options: SearchOptions): Promise<SearchOutcome> {
+  const knowledge = createKnowledge(options.order);
+  const counter = { trials: 0 };
+  const { cpus, memory } = options.candidates;
+  const maxMemory = memory[memory.length - 1] as number;
+  // Ascending replica counts: what fewer replicas held is a head start for more replicas.
+  for (const replicas of options.candidates.replicas) {
+    // Each round either settles this replica count or measures one more configuration, so it ends.
+    for (;;) {
+      const cpuLine = cpus.map((c) => ({ replicas, cpus: c, memory_mib: maxMemory }));
+      const c = await firstPass(options, knowledge, cpuLine, counter);
+      if (c === null) break;
+      const memoryLine = memory.map((m) => ({ replicas, cpus: cpus[c] as number, memory_mib: m }));
+      const m = (await firstPass(options, knowledge, memoryLine, counter)) as number;
+      const best = memoryLine[m] as TrialConfig;
+      if (!options.confirmInferred || knowledge.isMeasured(best)) break;
+      await measure(options, knowledge, best, counter, true);
+    }
+  }
+  return { answer: deriveAnswer(knowledge, options.candidates, options.ladder[options.ladder.length - 1] as number), knowledge, trials: counter.trials };
+}
+
+/** Every configuration, cheapest first: the reference the frontier is checked against, and `strategy: grid`. */
+export async function gridSearch(options: SearchOptions): Promise<SearchOutcome> {
+  const knowledge = createKnowledge(options.order);
+  const counter = { trials: 0 };
+  for (const config of gridConfigs(options.candidates)) await measure(options, knowledge, config, counter);
+  return { answer: deriveAnswer(knowledge, options.candidates, options.ladder[options.ladder.length - 1] as number), knowledge, trials: counter.trials };
+}
+
+/**
+ * Upper estimate of the trials a frontier search still needs (for the ETA): the bisection depth
+ * of what is still unknown on each replica count's CPU line and on its memory line.
+ */
+export function estimateRemainingTrials(knowledge: Knowledge, candidates: Candidates, ladder: readonly number[], confirmInferred = false): number {
+  const target = ladder[ladder.length - 1] as number;
+  const maxMemory = candidates.memory[candidates.memory.length - 1] as number;
+  const depth = (unknown: number) => Math.ceil(Math.log2(unknown + 1));
+  let left = 0;
+  for (const replicas of candidates.replicas) {
+    const line = candidates.cpus.map((cpus) => ({ replicas, cpus, memory_mib: maxMemory }));
+    const statuses = line.map((c) => knowledge.status(c, target));
+    left += depth(statuses.filter((s) => s === 'unknown').length);
+    // the memory line is searched at the cheapest CPU limit that may pass
+    const at = line[statuses.findIndex((s) => s !== 'fail')];
+    if (at) left += depth(candidates.memory.filter((m) => knowledge.status({ ...at, memory_mib: m }, target) === 'unknown').length);
+    // only minima inferred from other replica counts need confirming, and only while none of this count's own trials passed
+    const ownPass = knowledge.measurements().some((m) => m.config.replicas === replicas && m.held >= target);
+    if (confirmInferred && replicas !== candidates.replicas[0] && at && !ownPass) left += 1;
+  }
+  return left;
+}
+
+/** How many trials the exhaustive grid needs (one per configuration, without retries). */
+export function gridSize(candidates: Candidates): number {
+  return candidates.replicas.length * candidates.cpus.length * candidates.memory.length;
+}

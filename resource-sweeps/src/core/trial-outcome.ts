@@ -1,0 +1,175 @@
+/**
+ * Judging a trial: from the load summary (per step) and the container samples to "largest step
+ * held, why the next one failed, and whether that failure is the API's". A step fails on the
+ * objective (p95/p99 latency, error rate) or on the API's containers (OOM kill, restart, exit);
+ * it is INVALID when the generator was saturated or the infrastructure failed, because then the
+ * numbers describe the machine, not the configuration. An OOM kill or restart stays a failure
+ * even when the generator struggled: it offered at most the load, and the API still broke.
+ */
+import { z } from 'zod';
+import type { LoadSummary, Step } from '@rightsize/loadtest/summary-schema';
+import type { PlanObjective } from '../plan/plan-schema.js';
+import { containerEvents, hostCpu, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample, type ServiceUsage } from './samples.js';
+
+export const FailKindSchema = z.enum(['latency', 'errors', 'oom', 'restart', 'aborted', 'generator', 'infrastructure']);
+export type FailKind = z.infer<typeof FailKindSchema>;
+/** kinds that say nothing about the API: the step is invalid */
+const INVALIDATING: ReadonlySet<FailKind> = new Set(['generator', 'infrastructure']);
+/** kinds that are the API's fault whatever the generator did */
+const DEFINITE: ReadonlySet<FailKind> = new Set(['oom', 'restart']);
+
+export const ReasonSchema = z.object({ kind: FailKindSchema, detail: z.string() }).strict();
+export type Reason = z.infer<typeof ReasonSchema>;
+
+const nullableNumber = z.number().nullable();
+export const ServiceUsageSchema = z
+  .object({
+    containers: z.number().int().nonnegative(),
+    cpu_pct_avg: nullableNumber,
+    cpu_pct_max: nullableNumber,
+    cpu_limit_pct: nullableNumber,
+    throttled_ratio: nullableNumber,
+    mem_max_mib: nullableNumber,
+    mem_high_water_mib: nullableNumber,
+    mem_limit_mib: nullableNumber,
+  })
+  .strict() satisfies z.ZodType<ServiceUsage>;
+
+export const StepVerdictSchema = z
+  .object({
+    users: z.number().nonnegative(),
+    /** seconds from the load's start */
+    from_s: z.number().nonnegative(),
+    to_s: z.number().nonnegative(),
+    completed: z.boolean(),
+    requests: z.number().int().nonnegative(),
+    rps: z.number().nonnegative(),
+    latency_ms: z.object({ p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() }).strict(),
+    error_rate: z.number().min(0).max(1),
+    errors: z.object({ http4xx: z.number(), http5xx: z.number(), timeouts: z.number(), connection: z.number() }).strict(),
+    dropped_iterations: z.number().int().nonnegative(),
+    generator: z.object({ cpu_pct_avg: nullableNumber, valid: z.boolean(), reasons: z.array(z.string()) }).strict(),
+    api: ServiceUsageSchema,
+    host_cpu_pct: nullableNumber,
+    pass: z.boolean(),
+    valid: z.boolean(),
+    /** the host CPU was saturated while the API was hardly throttled: the machine, not the limit, was the bottleneck */
+    machine_bound: z.boolean(),
+    reasons: z.array(ReasonSchema),
+  })
+  .strict();
+export type StepVerdict = z.infer<typeof StepVerdictSchema>;
+
+export const TrialOutcomeSchema = z
+  .object({
+    /** largest step this trial ran and held (users); 0 when none of its steps held */
+    held_users: z.number().nonnegative(),
+    /** the most it can hold: the step below the one that failed; null when unknown */
+    upper_users: z.number().nonnegative().nullable(),
+    /** false when the trial ended for reasons that say nothing about the API */
+    valid: z.boolean(),
+    end: z.enum(['target', 'objective', 'invalid']),
+    failed_step: z.object({ users: z.number(), reasons: z.array(ReasonSchema), machine_bound: z.boolean() }).strict().nullable(),
+    steps: z.array(StepVerdictSchema),
+    events: z.array(z.object({ t: z.number(), name: z.string(), kind: z.enum(['oom', 'restart', 'exit']), detail: z.string() }).strict()),
+  })
+  .strict();
+export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
+
+export interface EvaluateOptions {
+  summary: LoadSummary;
+  samples: readonly ContainerSample[];
+  host: readonly HostSample[];
+  objective: PlanObjective;
+  /** the whole user ladder of the plan; its last value is the target */
+  ladder: readonly number[];
+  /** host CPU % above which an unthrottled API failure is blamed on the machine */
+  machineBusyPct?: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`;
+
+function objectiveReasons(step: Step, objective: PlanObjective): Reason[] {
+  const reasons: Reason[] = [];
+  if (step.latency_ms.p95 > objective.p95_ms) reasons.push({ kind: 'latency', detail: `p95 ${Math.round(step.latency_ms.p95)} ms > ${objective.p95_ms} ms` });
+  if (objective.p99_ms !== null && step.latency_ms.p99 > objective.p99_ms)
+    reasons.push({ kind: 'latency', detail: `p99 ${Math.round(step.latency_ms.p99)} ms > ${objective.p99_ms} ms` });
+  const e = step.errors;
+  if (e.rate > objective.max_error_rate)
+    reasons.push({
+      kind: 'errors',
+      detail: `error rate ${pct(e.rate)} > ${pct(objective.max_error_rate)} (5xx ${e.http5xx}, 4xx ${e.http4xx}, timeouts ${e.timeouts}, connection ${e.connection})`,
+    });
+  return reasons;
+}
+
+function eventReasons(events: ContainerEvent[], objective: PlanObjective): Reason[] {
+  return events
+    .filter((e) => (e.kind === 'oom' ? !objective.allow_oom_kill : !objective.allow_restarts))
+    .map((e) => ({ kind: e.kind === 'oom' ? 'oom' : 'restart', detail: e.detail }));
+}
+
+export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
+  const { summary, objective, ladder } = options;
+  const start = Date.parse(summary.started_at);
+  const events = containerEvents(options.samples, 'api');
+  const steps = summary.steps;
+  const verdicts: StepVerdict[] = steps.map((step, i) => {
+    const window = { from: start + step.ramp_start_s * 1000, to: start + step.end_s * 1000 };
+    // container events before the first step (warm-up) count against it, after the last against the last
+    const mine = events.filter((e) => (i === 0 || e.t > window.from) && (i === steps.length - 1 || e.t <= window.to));
+    const reasons = [...eventReasons(mine, objective)];
+    if (!step.generator.valid) reasons.push({ kind: 'generator', detail: `load generator saturated: ${step.generator.reasons.join('; ') || 'invalid'}` });
+    if (step.completed && step.requests === 0) reasons.push({ kind: 'infrastructure', detail: 'no request completed during the step' });
+    else reasons.push(...objectiveReasons(step, objective));
+    if (!step.completed && !reasons.some((r) => r.kind !== 'generator')) {
+      reasons.push(
+        summary.aborted
+          ? { kind: 'aborted', detail: `the load stopped the run: ${summary.abort_reason ?? 'threshold crossed'}` }
+          : { kind: 'infrastructure', detail: 'the step did not run to its end' },
+      );
+    }
+    const kinds = new Set(reasons.map((r) => r.kind));
+    const definite = [...kinds].some((k) => DEFINITE.has(k));
+    const valid = definite || ![...kinds].some((k) => INVALIDATING.has(k));
+    const api = serviceUsage(options.samples, 'api', window);
+    const host = hostCpu(options.host, window);
+    const objectiveFail = kinds.has('latency') || kinds.has('errors');
+    const machine_bound = objectiveFail && host !== null && host >= (options.machineBusyPct ?? 90) && (api.throttled_ratio ?? 0) < 0.1;
+    return {
+      users: step.target.value,
+      from_s: step.ramp_start_s,
+      to_s: step.end_s,
+      completed: step.completed,
+      requests: step.requests,
+      rps: step.rps,
+      latency_ms: { p50: step.latency_ms.p50, p90: step.latency_ms.p90, p95: step.latency_ms.p95, p99: step.latency_ms.p99, max: step.latency_ms.max },
+      error_rate: step.errors.rate,
+      errors: { http4xx: step.errors.http4xx, http5xx: step.errors.http5xx, timeouts: step.errors.timeouts, connection: step.errors.connection },
+      dropped_iterations: step.dropped_iterations,
+      generator: { cpu_pct_avg: step.generator.cpu_pct_avg, valid: step.generator.valid, reasons: step.generator.reasons },
+      api,
+      host_cpu_pct: host,
+      pass: reasons.length === 0,
+      valid,
+      machine_bound,
+      reasons,
+    };
+  });
+
+  const failedIndex = verdicts.findIndex((v) => !v.pass);
+  const held = (failedIndex === -1 ? verdicts.at(-1) : verdicts[failedIndex - 1])?.users ?? 0;
+  const base = { steps: verdicts, events };
+  if (failedIndex === -1) {
+    const target = ladder[ladder.length - 1] as number;
+    if (held >= target) return { ...base, held_users: held, upper_users: null, valid: true, end: 'target', failed_step: null };
+    const reason: Reason = { kind: 'infrastructure', detail: `the load ended at ${held} users, before the target ${target}` };
+    return { ...base, held_users: held, upper_users: null, valid: false, end: 'invalid', failed_step: { users: held, reasons: [reason], machine_bound: false } };
+  }
+  const failed = verdicts[failedIndex] as StepVerdict;
+  const failed_step = { users: failed.users, reasons: failed.reasons, machine_bound: failed.machine_bound };
+  if (!failed.valid) return { ...base, held_users: held, upper_users: null, valid: false, end: 'invalid', failed_step };
+  // the most it holds is the ladder step below the one that failed (which may lie below this trial's start)
+  const below = [...ladder].reverse().find((u) => u < failed.users) ?? 0;
+  return { ...base, held_users: held, upper_users: below, valid: true, end: 'objective', failed_step };
+}

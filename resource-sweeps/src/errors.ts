@@ -1,0 +1,79 @@
+/**
+ * The sweep's one catalog of error codes. Every failure a user can cause or meet (a bad plan,
+ * a missing run folder, an engine that does not answer) is a SweepError with a stable code,
+ * so tests assert codes and the CLI prints one clear line with what to do.
+ */
+
+export const SWEEP_ERRORS = {
+  SWEEP_ERR_PLAN_NOT_FOUND: 'plan file not found',
+  SWEEP_ERR_PLAN_YAML: 'plan file is not valid YAML',
+  SWEEP_ERR_PLAN_INVALID: 'plan does not match the plan schema',
+  SWEEP_ERR_ARGS: 'bad command-line arguments',
+  SWEEP_ERR_RUN_NOT_FOUND: 'run folder not found',
+  SWEEP_ERR_RUN_CORRUPT: 'run folder holds unreadable state',
+  SWEEP_ERR_RUN_MISMATCH: 'the run folder was started with a different plan',
+  SWEEP_ERR_RESULTS_INVALID: 'a results line does not match the trial schema',
+  SWEEP_ERR_DOCKER: 'the Docker engine did not answer',
+  SWEEP_ERR_STACK_UP: 'the stack did not come up',
+  SWEEP_ERR_UNHEALTHY: 'the API did not become healthy in time',
+  SWEEP_ERR_LOAD: 'the load generator failed',
+  SWEEP_ERR_ABORTED: 'the sweep was stopped',
+  SWEEP_ERR_LAB: 'the queueing lab could not run',
+} as const;
+
+export type SweepErrorCode = keyof typeof SWEEP_ERRORS;
+
+export interface SweepErrorOptions {
+  /** the file the problem is in (plan, results.jsonl, ...) */
+  file?: string;
+  /** dotted key inside that file, e.g. `candidates.cpus[2]` */
+  key?: string;
+  /** what the user can do about it */
+  hint?: string;
+  cause?: unknown;
+  /** further problems of the same kind, e.g. every invalid key of a plan */
+  details?: readonly string[];
+}
+
+export class SweepError extends Error {
+  override name = 'SweepError';
+  readonly code: SweepErrorCode;
+  readonly file: string | undefined;
+  readonly key: string | undefined;
+  readonly hint: string | undefined;
+  readonly details: readonly string[];
+
+  constructor(code: SweepErrorCode, message: string, options: SweepErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options.file;
+    this.key = options.key;
+    this.hint = options.hint;
+    this.details = options.details ?? [];
+  }
+
+  /** One block of text for a terminal: `CODE file key: message`, the details, then the hint. */
+  format(): string {
+    const where = [this.file, this.key].filter(Boolean).join(' ');
+    const head = `${this.code}${where ? ` ${where}` : ''}: ${this.message}`;
+    const lines = [head, ...this.details.map((d) => `  ${d}`)];
+    if (this.hint) lines.push(`  -> ${this.hint}`);
+    return lines.join('\n');
+  }
+}
+
+export function isSweepError(value: unknown): value is SweepError {
+  return value instanceof SweepError;
+}
+
+/** The error an AbortSignal-driven stop raises, so callers can tell "stopped" from "broken". */
+export function abortedError(reason?: unknown): SweepError {
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'stop requested' : String(reason);
+  return new SweepError('SWEEP_ERR_ABORTED', `sweep stopped: ${why}`, {
+    hint: 'finished trials are kept; continue with --resume <run folder>',
+  });
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortedError(signal.reason);
+}

@@ -1,0 +1,155 @@
+/**
+ * The sweep plan: one zod schema gives validation, defaults and the TypeScript type. The
+ * defaults ARE the default plan (`npm run sweep` with no --plan), so there is one source for
+ * it; `npm run sweep -- plan` prints it resolved. Why each default is what it is (the 45-minute
+ * arithmetic) is in resource-sweeps/README.md.
+ */
+import { z } from 'zod';
+import { DurationSchema, MemoryMibSchema } from './units.js';
+
+const positiveInt = z.number().int().positive();
+
+/** A list of candidate values: non-empty, no duplicates; sorted ascending after parsing. */
+function candidateList<T extends z.ZodType<number>>(item: T, what: string) {
+  return z
+    .array(item)
+    .min(1, `list at least one ${what}`)
+    .superRefine((values, ctx) => {
+      const seen = new Set<number>();
+      values.forEach((v, i) => {
+        if (seen.has(v as number)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} ${v}` });
+        seen.add(v as number);
+      });
+    })
+    .transform((values) => [...values].sort((a, b) => (a as number) - (b as number)));
+}
+
+export const TargetSchema = z
+  .object({
+    /** the image under test: ours by default; any image that serves HTTP can be swept */
+    image: z.string().min(1).default('rightsize-api:latest'),
+    /** which request the load sends: our /predict, or MLflow's /invocations (`mlflow models serve`) */
+    protocol: z.enum(['rightsize', 'mlflow']).default('rightsize'),
+    /** port the image listens on inside the container */
+    port: positiveInt.max(65535).default(8000),
+    /** path that answers 200 once the server can take load */
+    health_path: z.string().startsWith('/').default('/health/ready'),
+    /** extra environment for the API containers */
+    env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  })
+  .strict();
+export type Target = z.infer<typeof TargetSchema>;
+
+export const UsersSchema = z
+  .object({
+    from: positiveInt.default(500),
+    to: positiveInt.default(10_000),
+    step: positiveInt.default(500),
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    if (u.from > u.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${u.from}) is above to (${u.to})` });
+    else if ((u.to - u.from) % u.step !== 0)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `to (${u.to}) is not reached from ${u.from} in steps of ${u.step}` });
+  });
+export type Users = z.infer<typeof UsersSchema>;
+
+export const LoadSchema = z
+  .object({
+    engine: z.enum(['k6', 'locust']).default('k6'),
+    /** steps: closed model, virtual users with think time, stepped up */
+    scenario: z.enum(['steps']).default('steps'),
+    users: UsersSchema.default({ from: 500, to: 10_000, step: 500 }),
+    /** time to ramp linearly into each step */
+    ramp: DurationSchema.default(3),
+    /** time each step is held at its user count; p95 and errors are judged over the step */
+    hold: DurationSchema.default(9),
+    /** each user waits uniformly between min and max seconds between requests */
+    think_time: z
+      .object({ min: DurationSchema.default(1), max: DurationSchema.default(3) })
+      .strict()
+      .refine((t) => t.min <= t.max, { message: 'think_time.min is above think_time.max', path: ['min'] })
+      .default({ min: 1, max: 3 }),
+    /** the generator's own fixed limits: generous, never the API's */
+    generator: z
+      .object({ cpus: z.number().positive().default(1), memory: MemoryMibSchema.default(8192) })
+      .strict()
+      .default({ cpus: 1, memory: 8192 }),
+  })
+  .strict();
+export type Load = z.infer<typeof LoadSchema>;
+
+export const PlanObjectiveSchema = z
+  .object({
+    p95_ms: z.number().positive().default(200),
+    p99_ms: z.number().positive().nullable().default(null),
+    max_error_rate: z.number().min(0).max(1).default(0.01),
+    /** an OOM-killed API container fails the step unless allowed */
+    allow_oom_kill: z.boolean().default(false),
+    /** a restarted API container fails the step unless allowed */
+    allow_restarts: z.boolean().default(false),
+  })
+  .strict();
+export type PlanObjective = z.infer<typeof PlanObjectiveSchema>;
+
+export const CandidatesSchema = z
+  .object({
+    replicas: candidateList(positiveInt.max(32), 'replica count').default([1, 2, 3]),
+    cpus: candidateList(z.number().min(0.01).max(64), 'CPU limit').default([0.25, 0.5, 1, 1.5]),
+    memory: candidateList(MemoryMibSchema, 'memory limit').default([192, 256, 384]),
+  })
+  .strict();
+export type Candidates = z.infer<typeof CandidatesSchema>;
+
+export const SearchSchema = z
+  .object({
+    /** frontier: monotone search with pruning; grid: every configuration (for checking the frontier) */
+    strategy: z.enum(['frontier', 'grid']).default('frontier'),
+    /** how often an invalid trial (saturated generator, infrastructure error) is retried */
+    retries: z.number().int().min(0).max(5).default(1),
+    /** assume more replicas never hurt (prunes across replica counts) */
+    monotone_in_replicas: z.boolean().default(true),
+    /** start a trial at the step above what a smaller, already measured configuration held */
+    start_above_held: z.boolean().default(true),
+    /** run a replica count's minimum when it was only inferred from other trials, so every answer has its own trial */
+    confirm_inferred: z.boolean().default(true),
+  })
+  .strict();
+export type Search = z.infer<typeof SearchSchema>;
+
+export const TrialSettingsSchema = z
+  .object({
+    healthy_timeout: DurationSchema.default(90),
+    /** light load before the first step, not judged: JIT, connection pools, ORT first runs */
+    warmup: z
+      .object({ duration: DurationSchema.default(5), users: positiveInt.default(20) })
+      .strict()
+      .default({ duration: 5, users: 20 }),
+    sample_interval: DurationSchema.default(1),
+  })
+  .strict();
+export type TrialSettings = z.infer<typeof TrialSettingsSchema>;
+
+export const PlanSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes').default('default'),
+    description: z.string().default(''),
+    target: TargetSchema.default(TargetSchema.parse({})),
+    load: LoadSchema.default(LoadSchema.parse({})),
+    objective: PlanObjectiveSchema.default(PlanObjectiveSchema.parse({})),
+    candidates: CandidatesSchema.default(CandidatesSchema.parse({})),
+    runtime: z.enum(['compose', 'swarm']).default('compose'),
+    search: SearchSchema.default(SearchSchema.parse({})),
+    trial: TrialSettingsSchema.default(TrialSettingsSchema.parse({})),
+  })
+  .strict();
+export type Plan = z.infer<typeof PlanSchema>;
+/** What a plan file may contain before defaults and unit parsing. */
+export type PlanInput = z.input<typeof PlanSchema>;
+
+/** The user counts of the stepped load, e.g. 500, 1000, ... 10000. */
+export function loadSteps(users: Users): number[] {
+  const steps: number[] = [];
+  for (let u = users.from; u <= users.to; u += users.step) steps.push(u);
+  return steps;
+}

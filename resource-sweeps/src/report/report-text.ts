@@ -1,0 +1,54 @@
+/**
+ * Text pieces shared by report.md and report.html: the method line every table of results
+ * carries, and the rows of the per-replica and per-trial tables.
+ */
+import { describeConfig } from '../core/config-space.js';
+import { formatDuration, formatMemory } from '../plan/units.js';
+import { evidenceText, users } from '../summary/findings.js';
+import type { Summary } from '../summary/summary-schema.js';
+
+export function methodLine(s: Summary): string {
+  const p = s.plan;
+  const o = p.objective;
+  const m = s.machine;
+  return [
+    `Method: ${p.load.engine}, closed model (virtual users with ${p.load.think_time.min}-${p.load.think_time.max} s think time), ${users(p.load.users.from)} to ${users(p.load.users.to)} users by ${users(p.load.users.step)}, each step ramped in ${formatDuration(p.load.ramp)} and held ${formatDuration(p.load.hold)}, ${formatDuration(p.trial.warmup.duration)} warm-up at ${p.trial.warmup.users} users;`,
+    `objective p95 <= ${o.p95_ms} ms${o.p99_ms ? `, p99 <= ${o.p99_ms} ms` : ''}, errors <= ${(o.max_error_rate * 100).toFixed(1)} %${o.allow_oom_kill ? '' : ', no OOM kill'}${o.allow_restarts ? '' : ', no restart'};`,
+    `image ${p.target.image} (${p.target.protocol}) on ${p.runtime}, limits per replica CPUs {${p.candidates.cpus.join(', ')}} x memory {${p.candidates.memory.map(formatMemory).join(', ')}} x replicas {${p.candidates.replicas.join(', ')}}, generator fixed at ${p.load.generator.cpus} CPU / ${formatMemory(p.load.generator.memory)};`,
+    `search ${p.search.strategy}; machine ${m.hostname}: ${m.cores} cores, ${Math.round(m.mem_mib / 1024)} GiB, load average ${m.loadavg_1m.toFixed(2)} at start, Node ${m.node}, Docker ${m.docker ?? '?'}, Compose ${m.compose ?? '?'}${s.git_commit ? `, commit ${s.git_commit.slice(0, 10)}` : ''}.`,
+  ].join(' ');
+}
+
+export function replicaRows(s: Summary): { head: string[]; rows: string[][] } {
+  return {
+    head: ['replicas', 'minimum', 'total CPU', 'total memory', 'evidence'],
+    rows: s.per_replicas.map((r) =>
+      r.best
+        ? [String(r.replicas), describeConfig(r.best.config), String(r.best.total_cpus), formatMemory(r.best.total_memory_mib), evidenceText(r.best)]
+        : [String(r.replicas), 'none', '-', '-', r.max_held ? `most held: ${users(r.max_held.held_users)} by ${describeConfig(r.max_held.config)}: ${evidenceText(r.max_held)}` : 'nothing held'],
+    ),
+  };
+}
+
+export function trialRows(s: Summary): { head: string[]; rows: string[][] } {
+  return {
+    head: ['#', 'configuration', 'try', 'start', 'held', 'failed at', 'why', 'valid', 'took'],
+    rows: s.trials.map((t) => [
+      String(t.index),
+      describeConfig(t.config),
+      String(t.attempt),
+      users(t.start_users),
+      users(t.held_users),
+      t.failed_users === null ? '-' : users(t.failed_users),
+      t.end === 'target' ? 'held the target' : `${t.reasons.map((r) => r.detail).join('; ')}${t.machine_bound ? ' [machine-bound]' : ''}`,
+      t.valid ? 'yes' : 'NO',
+      formatDuration(t.duration_s),
+    ]),
+  };
+}
+
+export function countsLine(s: Summary): string {
+  const c = s.counts;
+  const saved = c.grid_size > 0 ? Math.round((100 * (c.grid_size - c.configurations_measured)) / c.grid_size) : 0;
+  return `${c.trials} trials (${c.valid} valid, ${c.invalid} invalid) measured ${c.configurations_measured} of the ${c.grid_size} configurations of the full grid (${saved} % not run); ${formatDuration(c.load_seconds)} under load, ${formatDuration(c.trial_seconds)} of trials, ${formatDuration(c.wall_seconds)} wall time${s.complete ? '' : '; INCOMPLETE, resume to finish'}.`;
+}

@@ -1,0 +1,147 @@
+/**
+ * The workshop's questions answered in words, from the summary's data only: the minimum for
+ * the target load, what adding replicas did, whether resources can go lower, and where the
+ * machine rather than the configuration was the limit. Every number in these sentences is a
+ * field of summary.json, so the text can be checked against the data.
+ */
+import { describeConfig, type TrialConfig } from '../core/config-space.js';
+import type { Reason } from '../core/trial-outcome.js';
+import { formatMemory } from '../plan/units.js';
+import type { Evidence, Findings, Summary } from './summary-schema.js';
+
+type SummaryData = Omit<Summary, 'findings'>;
+
+export const users = (u: number) => u.toLocaleString('en-US');
+const pct = (x: number | null, digits = 0) => (x === null ? '?' : `${(x * 100).toFixed(digits)} %`);
+const ms = (x: number) => `${Math.round(x)} ms`;
+const reasonText = (reasons: readonly Reason[]) => reasons.map((r) => r.detail).join('; ') || 'no reason recorded';
+const trialRef = (i: number | null) => (i === null ? '' : ` (trial #${i})`);
+const total = (e: Evidence) => `${Number(e.total_cpus.toFixed(3))} CPU and ${formatMemory(e.total_memory_mib)} in total`;
+
+/** One sentence of evidence for a configuration's status. */
+export function evidenceText(e: Evidence): string {
+  if (!e.measured) {
+    if (e.inferred_from) return `not run itself: ${e.inferred_from.why}${trialRef(e.inferred_from.trial_index)}`;
+    return 'not run and not implied by any trial';
+  }
+  if (e.status === 'pass' && e.at_held) {
+    const a = e.at_held;
+    const cpu = a.cpu_pct_of_limit === null ? '' : `; the API used ${Math.round(a.cpu_pct_of_limit)} % of its CPU limit (throttled in ${pct(a.throttled_ratio)} of CFS periods)`;
+    const mem = a.mem_max_mib === null ? '' : ` and at most ${Math.round(a.mem_max_mib)} of ${a.mem_limit_mib ?? '?'} MiB`;
+    return `at ${users(a.users)} users p95 ${ms(a.p95_ms)}, ${pct(a.error_rate, 2)} errors, ${Math.round(a.rps)} req/s${cpu}${mem}${trialRef(e.trial_index)}`;
+  }
+  if (e.failure) {
+    const why = reasonText(e.failure.reasons);
+    const machine = e.failure.machine_bound ? ' while the host CPU was saturated and the API hardly throttled (the machine was the limit)' : '';
+    return `held ${users(e.held_users)} users, failed at ${users(e.failure.users)}: ${why}${machine}${trialRef(e.trial_index)}`;
+  }
+  return `held ${users(e.held_users)} users${trialRef(e.trial_index)}`;
+}
+
+function minimumText(s: SummaryData): string {
+  const o = s.plan.objective;
+  const objective = `p95 <= ${o.p95_ms} ms${o.p99_ms ? `, p99 <= ${o.p99_ms} ms` : ''}, errors <= ${pct(o.max_error_rate, 1)}${o.allow_oom_kill ? '' : ', no OOM kill'}${o.allow_restarts ? '' : ', no restart'}`;
+  if (s.overall) {
+    return `The smallest configuration that held ${users(s.target_users)} users (${objective}) is ${describeConfig(s.overall.config)}, ${total(s.overall)}: ${evidenceText(s.overall)}.`;
+  }
+  const best = [...s.per_replicas].map((r) => r.max_held).filter((e): e is Evidence => e !== null).sort((a, b) => b.held_users - a.held_users)[0];
+  const most = best ? ` The most any configuration held was ${users(best.held_users)} users, by ${describeConfig(best.config)}: ${evidenceText(best)}.` : ' No configuration held even the first step.';
+  return `No configuration among the candidates was shown to hold ${users(s.target_users)} users (${objective}).${most}`;
+}
+
+function replicasText(s: SummaryData): string {
+  const parts = s.per_replicas.map((r) =>
+    r.best
+      ? `${r.replicas} replica${r.replicas > 1 ? 's' : ''}: ${describeConfig(r.best.config)} = ${total(r.best)}`
+      : `${r.replicas} replica${r.replicas > 1 ? 's' : ''}: none held ${users(s.target_users)}${r.max_held ? ` (at most ${users(r.max_held.held_users)}, ${describeConfig(r.max_held.config)})` : ''}`,
+  );
+  const sentences = [`Minimum per replica count: ${parts.join('; ')}.`];
+  const withBest = s.per_replicas.filter((r) => r.best);
+  for (let i = 1; i < withBest.length; i++) {
+    const a = withBest[i - 1]?.best as Evidence;
+    const b = withBest[i]?.best as Evidence;
+    const d = Number((b.total_cpus - a.total_cpus).toFixed(3));
+    const verb = d < 0 ? `saved ${-d} CPU in total` : d > 0 ? `cost ${d} CPU more in total` : 'needed the same total CPU';
+    sentences.push(`Going from ${a.config.replicas} to ${b.config.replicas} replicas ${verb} (memory ${formatMemory(a.total_memory_mib)} -> ${formatMemory(b.total_memory_mib)}).`);
+  }
+  // Same limits per replica, different replica counts: how capacity scaled.
+  const groups = new Map<string, Evidence[]>();
+  for (const e of s.configs.filter((c) => c.measured && c.status !== 'unknown')) {
+    const key = `${e.config.cpus}/${e.config.memory_mib}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const widest = [...groups.values()].sort((a, b) => b.length - a.length)[0];
+  if (widest && widest.length > 1) {
+    const first = widest[0] as Evidence;
+    const held = widest
+      .sort((a, b) => a.config.replicas - b.config.replicas)
+      .map((e) => `${e.config.replicas} -> ${users(e.held_users)}${e.status === 'pass' ? '+' : ''}`)
+      .join(', ');
+    sentences.push(`With the same limits per replica (${first.config.cpus} CPU, ${formatMemory(first.config.memory_mib)}), replicas -> users held: ${held}.`);
+  } else if (s.per_replicas.length > 1) {
+    sentences.push('No limit pair was measured at more than one replica count, so capacity per replica cannot be compared directly.');
+  }
+  return sentences.join(' ');
+}
+
+function lowerText(s: SummaryData): string {
+  if (!s.overall) return `Not below what was tried: nothing held ${users(s.target_users)} users. Add larger candidates or replicas, or lower the target.`;
+  const best = s.overall.config;
+  const row = s.per_replicas.find((r) => r.replicas === best.replicas);
+  const out: string[] = [];
+  const { cpus, memory } = s.plan.candidates;
+  const lessCpu = row?.cheaper.find((e) => e.config.cpus < best.cpus);
+  if (lessCpu) out.push(`Less CPU: ${describeConfig(lessCpu.config)} ${lessCpu.status === 'fail' ? 'does not pass' : 'is undecided'}: ${evidenceText(lessCpu)}.`);
+  else if (best.cpus === cpus[0]) out.push(`${best.cpus} CPU is the smallest CPU candidate: add smaller ones to look lower.`);
+  const lessMem = row?.cheaper.find((e) => e.config.memory_mib < best.memory_mib);
+  if (lessMem) out.push(`Less memory: ${describeConfig(lessMem.config)} ${lessMem.status === 'fail' ? 'does not pass' : 'is undecided'}: ${evidenceText(lessMem)}.`);
+  else if (best.memory_mib === memory[0]) out.push(`${formatMemory(best.memory_mib)} is the smallest memory candidate: add smaller ones to look lower.`);
+  const a = s.overall.at_held;
+  if (a?.cpu_pct_of_limit !== null && a?.cpu_pct_of_limit !== undefined && a.cpu_pct_of_limit < 70) {
+    out.push(`At ${users(a.users)} users the API used only ${Math.round(a.cpu_pct_of_limit)} % of its CPU limit: a limit between the next lower candidate and ${best.cpus} may still hold.`);
+  }
+  if (a?.mem_max_mib !== null && a?.mem_max_mib !== undefined && a.mem_limit_mib && a.mem_max_mib < 0.7 * a.mem_limit_mib) {
+    out.push(`Memory peaked at ${Math.round(a.mem_max_mib)} of ${a.mem_limit_mib} MiB: a limit between the next lower candidate and ${formatMemory(best.memory_mib)} may still hold.`);
+  }
+  const cheaperOther = s.per_replicas.filter((r) => r.undecided.length > 0);
+  if (cheaperOther.length) out.push(`Undecided cheaper configurations (invalid trials): ${cheaperOther.flatMap((r) => r.undecided.map((e) => describeConfig(e.config))).join(', ')}.`);
+  return out.join(' ') || 'Within the candidates, no cheaper configuration exists.';
+}
+
+function machineText(s: SummaryData): string {
+  const invalid = s.trials.filter((t) => !t.valid);
+  const machineBound = s.trials.filter((t) => t.machine_bound);
+  const out: string[] = [];
+  if (invalid.length) {
+    const at = invalid.map((t) => `#${t.index} ${describeConfig(t.config)} at ${users(t.failed_users ?? t.held_users)} users (${reasonText(t.reasons)})`).join('; ');
+    out.push(`${invalid.length} trial${invalid.length > 1 ? 's were' : ' was'} invalid, so the machine or the load generator, not the configuration, ended ${invalid.length > 1 ? 'them' : 'it'}: ${at}.`);
+  }
+  if (machineBound.length) {
+    out.push(
+      `${machineBound.length} failure${machineBound.length > 1 ? 's' : ''} happened with the host CPU saturated (>= 90 %) while the API was hardly throttled: the ${s.machine.cores}-core machine, shared by the API, the balancer and the generator, was the bottleneck there (${machineBound.map((t) => `#${t.index}`).join(', ')}).`,
+    );
+  }
+  const over = s.configs.filter((c) => c.oversubscribed && c.measured);
+  if (over.length) {
+    out.push(`Measured configurations whose API limits plus the generator's ${s.plan.load.generator.cpus} CPU exceed the ${s.machine.cores} cores: ${over.map((c) => describeConfig(c.config)).join(', ')}; their limits cannot all be honoured at once.`);
+  }
+  return out.join(' ') || 'Every trial was valid and no failure was blamed on the machine: the limits, not the host, decided the results.';
+}
+
+function caveats(s: SummaryData): string[] {
+  const out: string[] = [];
+  if (!s.complete) out.push(`The sweep did not finish (${s.counts.trials} trials so far): resume it with --resume to complete the answer.`);
+  for (const v of s.monotonicity_violations) out.push(`Measurements contradict "more resources never hurt": ${v.detail}. Noise or machine contention; repeat those trials before trusting the frontier near them.`);
+  if (s.plan.search.monotone_in_replicas) out.push('Results were carried across replica counts on the assumption that more replicas with the same limits never hold less.');
+  if (s.machine.loadavg_1m > s.machine.cores * 0.5) out.push(`The machine was already busy when the run started (load average ${s.machine.loadavg_1m.toFixed(2)} on ${s.machine.cores} cores): numbers are preliminary.`);
+  return out;
+}
+
+export function deriveFindings(s: SummaryData): Findings {
+  return { minimum: minimumText(s), replicas: replicasText(s), lower: lowerText(s), machine: machineText(s), caveats: caveats(s) };
+}
+
+/** `2 x (0.5 CPU, 256m)` or "none". */
+export function configOrNone(c: TrialConfig | null | undefined): string {
+  return c ? describeConfig(c) : 'none';
+}

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateTrial } from '../../src/core/trial-outcome.js';
+import { PlanObjectiveSchema } from '../../src/plan/plan-schema.js';
+import { makeHostSamples, makeLoadSummary, makeSamples } from '../support/fixtures.js';
+
+const objective = PlanObjectiveSchema.parse({});
+const LADDER = [500, 1000, 1500, 2000];
+
+function judge(steps: Parameters<typeof makeLoadSummary>[0], extra: { samples?: Parameters<typeof makeSamples>[0]; hostPct?: number; aborted?: boolean } = {}) {
+  const summary = makeLoadSummary(steps, { aborted: extra.aborted ?? false, abortReason: extra.aborted ? 'http_req_duration p(95)<200 crossed' : null });
+  return evaluateTrial({
+    summary,
+    samples: makeSamples(extra.samples ?? { seconds: steps.length * 10 }),
+    host: makeHostSamples(steps.length * 10, () => extra.hostPct ?? 50),
+    objective,
+    ladder: LADDER,
+  });
+}
+
+test('a trial that passes every step up to the target holds the target with no upper bound', () => {
+  const o = judge(LADDER.map((users) => ({ users })));
+  assert.equal(o.end, 'target');
+  assert.equal(o.held_users, 2000);
+  assert.equal(o.upper_users, null);
+  assert.equal(o.valid, true);
+  assert.equal(o.failed_step, null);
+  assert.ok(o.steps.every((s) => s.pass));
+});
+
+test('a p95 over the objective fails the step on latency; the step below is both held and the upper bound', () => {
+  const o = judge([{ users: 500 }, { users: 1000 }, { users: 1500, p95: 340 }]);
+  assert.equal(o.end, 'objective');
+  assert.equal(o.held_users, 1000);
+  assert.equal(o.upper_users, 1000);
+  assert.equal(o.failed_step?.users, 1500);
+  assert.deepEqual(o.failed_step?.reasons.map((r) => r.kind), ['latency']);
+  assert.match(o.failed_step?.reasons[0]?.detail ?? '', /p95 340 ms > 200 ms/);
+});
+
+test('an error rate above 1 % fails the step on errors, with the classes counted', () => {
+  const o = judge([{ users: 500 }, { users: 1000, errorRate: 0.05 }]);
+  assert.deepEqual(o.failed_step?.reasons.map((r) => r.kind), ['errors']);
+  assert.match(o.failed_step?.reasons[0]?.detail ?? '', /5xx/);
+  assert.equal(o.upper_users, 500);
+});
+
+test('a saturated generator makes the trial invalid instead of blaming the API, keeping what held before', () => {
+  const o = judge([{ users: 500 }, { users: 1000 }, { users: 1500, p95: 900, generatorValid: false }]);
+  assert.equal(o.valid, false);
+  assert.equal(o.end, 'invalid');
+  assert.equal(o.held_users, 1000);
+  assert.equal(o.upper_users, null);
+  assert.ok(o.failed_step?.reasons.some((r) => r.kind === 'generator'));
+});
+
+test('an OOM kill fails the step even when the generator was saturated too', () => {
+  const o = judge([{ users: 500 }, { users: 1000, generatorValid: false }], { samples: { seconds: 20, oomAt: { second: 14, replica: 1 } } });
+  assert.equal(o.valid, true);
+  assert.equal(o.end, 'objective');
+  assert.equal(o.held_users, 500);
+  assert.ok(o.failed_step?.reasons.some((r) => r.kind === 'oom'));
+  assert.equal(o.events[0]?.kind, 'oom');
+});
+
+test('a restart of any replica fails the step it happened in', () => {
+  const o = judge([{ users: 500 }, { users: 1000 }, { users: 1500 }], { samples: { seconds: 30, replicas: 2, restartAt: { second: 25, replica: 2 } } });
+  assert.equal(o.failed_step?.users, 1500);
+  assert.deepEqual(o.failed_step?.reasons.map((r) => r.kind), ['restart']);
+});
+
+test('an OOM kill during warm-up counts against the first step', () => {
+  const o = judge([{ users: 500 }], { samples: { seconds: 10, oomAt: { second: 0, replica: 1 } } });
+  assert.equal(o.held_users, 0);
+  assert.equal(o.upper_users, 0);
+  assert.equal(o.failed_step?.users, 500);
+});
+
+test('a step cut short by the load tool crossing a threshold is a failure of the objective', () => {
+  const o = judge([{ users: 500 }, { users: 1000, completed: false }], { aborted: true });
+  assert.equal(o.end, 'objective');
+  assert.deepEqual(o.failed_step?.reasons.map((r) => r.kind), ['aborted']);
+});
+
+test('a step cut short for no reason of the API is an infrastructure problem and invalid', () => {
+  const o = judge([{ users: 500 }, { users: 1000, completed: false }], { aborted: false });
+  assert.equal(o.valid, false);
+  assert.deepEqual(o.failed_step?.reasons.map((r) => r.kind), ['infrastructure']);
+});
+
+test('a load that stops before the target without failing is invalid, not a pass', () => {
+  const o = judge([{ users: 500 }, { users: 1000 }]);
+  assert.equal(o.valid, false);
+  assert.equal(o.held_users, 1000);
+  assert.equal(o.end, 'invalid');
+});
+
+test('a latency failure on a busy host with an unthrottled API is flagged as machine-bound', () => {
+  const o = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: { seconds: 20, throttledShare: 0.01 } });
+  assert.equal(o.failed_step?.machine_bound, true);
+  assert.equal(o.valid, true);
+  const throttled = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: { seconds: 20, throttledShare: 0.6 } });
+  assert.equal(throttled.failed_step?.machine_bound, false);
+});
+
+test('a trial started above the first step reports the ladder step below its first failure as the upper bound', () => {
+  const o = judge([{ users: 1500, p95: 300 }]);
+  assert.equal(o.held_users, 0);
+  assert.equal(o.upper_users, 1000);
+});
+
+test('per-step API usage sums replicas and compares with the summed limit', () => {
+  const o = judge([{ users: 500 }], { samples: { seconds: 10, replicas: 2, cpuLimit: 0.5, cpuPct: () => 45, throttledShare: 0.2, memMib: (t, r) => 100 + t + r } });
+  const api = o.steps[0]?.api;
+  assert.equal(api?.containers, 2);
+  assert.equal(api?.cpu_pct_avg, 90);
+  assert.equal(api?.cpu_limit_pct, 100);
+  assert.ok(Math.abs((api?.throttled_ratio ?? 0) - 0.2) < 0.01);
+  assert.equal(api?.mem_max_mib, 112);
+});
