@@ -1,0 +1,52 @@
+/**
+ * `arrival`: the same steps as `steps`, offered as an open model. Each step's rate is what its
+ * users would offer (users / mean think time), reached by a linear ramp and held, whatever the
+ * server's latency (ramping-arrival-rate). The VU pool is pre-allocated from the largest rate
+ * (rate x RS_VU_BUDGET seconds of latency each); when every VU is busy, k6 drops iterations and
+ * the step is reported invalid. This is the documented way to offer 10,000 users' load when
+ * 10,000 closed-model VUs do not fit in one generator.
+ *
+ *   k6 run -e RS_TARGET=http://127.0.0.1:8000 -e RS_MAX=10000 loadtest/k6/arrival.ts
+ */
+import exec from 'k6/execution';
+import { readConfig } from './lib/config.ts';
+import { createPayloads } from './lib/payloads.ts';
+import { stepAt } from './lib/plan.ts';
+import { createRequester } from './lib/request.ts';
+import { started } from './lib/metrics.ts';
+import { baseOptions, makeHandleSummary, markStart, seconds } from './lib/options.ts';
+
+const config = readConfig('arrival', __ENV);
+const requester = createRequester(config, createPayloads(config.payloadsPath ?? undefined));
+
+// k6 rates are whole iterations per timeUnit: per 1000 s gives 0.001 req/s resolution.
+const PER = 1000;
+const stages = config.plan.steps.flatMap((s) => [
+  ...(s.holdStartS > s.rampStartS ? [{ duration: seconds(s.holdStartS - s.rampStartS), target: Math.round(s.target * PER) }] : []),
+  { duration: seconds(s.endS - s.holdStartS), target: Math.round(s.target * PER) },
+]);
+const maxRate = Math.max(...config.plan.steps.map((s) => s.target));
+export const VU_POOL = Math.ceil(maxRate * config.vuBudgetS) + 2;
+
+export const options = baseOptions(config, {
+  arrival: {
+    executor: 'ramping-arrival-rate',
+    startRate: 0,
+    timeUnit: `${PER}s`,
+    preAllocatedVUs: VU_POOL,
+    maxVUs: VU_POOL,
+    stages,
+    gracefulStop: seconds(config.requestTimeoutS + 1),
+  },
+});
+
+export const setup = markStart;
+
+export default function (): void {
+  const elapsedS = exec.instance.currentTestRunDuration / 1000;
+  const step = stepAt(config.plan, elapsedS);
+  started.add(1, { step: String(step.index) });
+  requester.send(step, elapsedS, exec.vu.idInTest * 7919 + exec.vu.iterationInScenario);
+}
+
+export const handleSummary = makeHandleSummary(config);

@@ -1,0 +1,138 @@
+/**
+ * `npm run load -- ...` flags -> validated LoadOptions. Every flag maps to one option key, so
+ * a validation problem is reported with the flag the user typed (`--max-users: ...`).
+ */
+import { parseArgs } from 'node:util';
+import { LoadError } from './errors.js';
+import { LoadOptionsSchema, type LoadOptions } from './options.js';
+
+type Kind = 'string' | 'int' | 'number' | 'list';
+/** flag -> [option path, kind] */
+const FLAGS: Record<string, [string, Kind]> = {
+  engine: ['engine', 'string'],
+  scenario: ['scenario', 'string'],
+  target: ['target', 'string'],
+  path: ['path', 'string'],
+  'start-users': ['plan.startUsers', 'int'],
+  'max-users': ['plan.maxUsers', 'int'],
+  'step-users': ['plan.stepUsers', 'int'],
+  rates: ['plan.rates', 'list'],
+  ramp: ['plan.rampS', 'number'],
+  hold: ['plan.holdS', 'number'],
+  'think-min': ['plan.thinkMinS', 'number'],
+  'think-max': ['plan.thinkMaxS', 'number'],
+  p95: ['objective.p95Ms', 'number'],
+  p99: ['objective.p99Ms', 'number'],
+  'max-error-rate': ['objective.maxErrorRate', 'number'],
+  runtime: ['generator.runtime', 'string'],
+  'generator-cpus': ['generator.cpus', 'number'],
+  'generator-memory': ['generator.memory', 'string'],
+  'generator-cpuset': ['generator.cpuset', 'string'],
+  image: ['generator.image', 'string'],
+  network: ['generator.network', 'string'],
+  'network-owner': ['generator.networkOwner', 'string'],
+  workers: ['generator.workers', 'int'],
+  timeout: ['requestTimeoutS', 'number'],
+  'check-every': ['checkEvery', 'int'],
+  'vu-budget': ['vuBudgetS', 'number'],
+  'slo-warmup': ['sloWarmupS', 'number'],
+  'max-generator-cpu': ['health.maxCpuPct', 'number'],
+  payloads: ['payloads', 'string'],
+  out: ['outDir', 'string'],
+  'run-id': ['runId', 'string'],
+  grace: ['graceS', 'number'],
+};
+const PATH_TO_FLAG = new Map(Object.entries(FLAGS).map(([flag, [p]]) => [p, `--${flag}`]));
+
+export interface CliRequest {
+  help: boolean;
+  json: boolean;
+  /** print an existing summary instead of running */
+  show: string | null;
+  options: Readonly<LoadOptions> | null;
+}
+
+export function parseCliArgs(argv: string[]): CliRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        show: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new LoadError('LOAD_ERR_BAD_OPTION', `${(err as Error).message}. See npm run load -- --help`);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.help || typeof v.show === 'string') return { help: Boolean(v.help), json: Boolean(v.json), show: (v.show as string) ?? null, options: null };
+  const input: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [flag, [key, kind]] of Object.entries(FLAGS)) {
+    const raw = v[flag];
+    if (typeof raw !== 'string') continue;
+    const value = convert(raw, kind);
+    if (value === undefined) problems.push(`--${flag}: "${raw}" is not ${kind === 'int' ? 'a whole number' : kind === 'list' ? 'a comma-separated list of numbers' : 'a number'}`);
+    else setPath(input, key, value);
+  }
+  if (typeof v.target !== 'string') problems.push('--target: required (the API base URL, e.g. http://127.0.0.1:8000)');
+  if (problems.length === 0) {
+    const result = LoadOptionsSchema.safeParse(input);
+    if (result.success) return { help: false, json: Boolean(v.json), show: null, options: Object.freeze(result.data) };
+    for (const issue of result.error.issues) {
+      const key = issue.path.join('.');
+      problems.push(`${PATH_TO_FLAG.get(key) ?? key}: ${issue.message}`);
+    }
+  }
+  throw new LoadError('LOAD_ERR_BAD_OPTION', `bad arguments:\n  ${problems.join('\n  ')}\nSee npm run load -- --help`, { problems });
+}
+
+function convert(raw: string, kind: Kind): unknown {
+  if (kind === 'string') return raw;
+  if (kind === 'list') {
+    const parts = raw.split(',').map((p) => Number(p.trim()));
+    return parts.length > 0 && parts.every(Number.isFinite) ? parts : undefined;
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) return undefined;
+  return n;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node = target;
+  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+  node[keys[keys.length - 1]!] = value;
+}
+
+export const HELP = `npm run load -- --target <url> [options]
+
+Runs a stepped load against the API and writes a per-step summary (rightsize.load-summary/v1).
+Load goes only to loopback or to a service on a Docker network this run created.
+
+  --engine k6|locust          load generator (default k6; Locust runs the steps scenario)
+  --scenario steps|arrival|poisson
+                              steps: closed model, users with think time (the workshop)
+                              arrival: the same steps as an open model (arrival rates)
+                              poisson: Poisson arrivals at each rate of --rates
+  --target URL                API base URL, e.g. http://127.0.0.1:8000 (required)
+  --start-users N --max-users N --step-users N     default 500 / 10000 / 500
+  --ramp S --hold S           each step's linear ramp and hold (default 10 / 60)
+  --think-min S --think-max S think time between a user's requests (default 1 / 2.5)
+  --rates R1,R2               poisson: requests per second, one step each
+  --p95 MS --p99 MS --max-error-rate F   objective; a step that breaks it ends the run
+  --runtime auto|local|docker k6/Locust in its container (auto if the image exists) or local
+  --generator-cpus N --generator-memory 6g --generator-cpuset auto|none|LIST
+  --network NAME --network-owner OWNER   the run's Docker network (for service targets)
+  --workers N                 Locust distributed mode: N worker processes/containers
+  --payloads FILE             request rows (default loadtest/data/payloads.json)
+  --out DIR                   run folder (default loadtest/results/<run id>)
+  --grace S                   seconds allowed beyond the plan before the run is stopped (default 60)
+  --json                      print the summary JSON instead of the table
+  --show FILE                 print the table of an existing summary.json
+`;

@@ -1,0 +1,34 @@
+/**
+ * How to call Locust for a run. The same RS_* variables as k6, plus RS_PLAN: the plan computed
+ * by loadtest/k6/lib/plan.ts, so both engines step through exactly the same windows.
+ */
+import type { Plan } from '../../k6/lib/plan.js';
+import type { LoadOptions } from '../options.js';
+import { k6Env } from './k6-invocation.js';
+
+export function locustEnv(options: Readonly<LoadOptions>, plan: Plan, paths: { rawSummary: string; payloads: string | null }): Record<string, string> {
+  return {
+    ...k6Env(options, paths),
+    RS_PLAN: JSON.stringify({ steps: plan.steps }),
+    PYTHONUNBUFFERED: '1',
+  };
+}
+
+export type LocustRole = { role: 'standalone'; processes: number } | { role: 'master'; workers: number; bindPort: number } | { role: 'worker'; masterHost: string; masterPort: number };
+
+export function locustArgs(options: Readonly<LoadOptions>, locustfile: string, role: LocustRole): string[] {
+  const common = ['-f', locustfile, '--host', options.target.replace(/\/+$/, '')];
+  switch (role.role) {
+    case 'standalone':
+      return [...common, '--headless', '--only-summary', '--exit-code-on-error', '0', ...(role.processes > 0 ? ['--processes', String(role.processes)] : [])];
+    case 'master':
+      return [...common, '--master', '--headless', '--only-summary', '--exit-code-on-error', '0', '--expect-workers', String(role.workers), '--master-bind-port', String(role.bindPort)];
+    case 'worker':
+      return [...common, '--worker', '--master-host', role.masterHost, '--master-port', String(role.masterPort)];
+  }
+}
+
+/** "locust 2.47.0 from /.../locust (Python 3.11.7)" -> "2.47.0" */
+export function parseLocustVersion(text: string): string | null {
+  return /locust (\d+\.\d+\.\d+[\w.-]*)/.exec(text)?.[1] ?? null;
+}

@@ -1,0 +1,39 @@
+/**
+ * The load runner's one catalog of error codes (`LOAD_ERR_*`). Tests assert codes, never
+ * messages; messages name the file, flag or key at fault and say what to do.
+ */
+export const LoadErrorCodes = {
+  /** A CLI flag or option has a bad value (names the flag/key). */
+  LOAD_ERR_BAD_OPTION: 'LOAD_ERR_BAD_OPTION',
+  /** An environment variable has a bad value (names the variable). */
+  LOAD_ERR_BAD_ENV: 'LOAD_ERR_BAD_ENV',
+  /** The target is not loopback and not a service on a network this run created: refused. */
+  LOAD_ERR_TARGET_REFUSED: 'LOAD_ERR_TARGET_REFUSED',
+  /** The engine (k6 binary/image, Locust) is missing. */
+  LOAD_ERR_ENGINE_MISSING: 'LOAD_ERR_ENGINE_MISSING',
+  /** The engine exited abnormally (not 0, not "thresholds crossed"). */
+  LOAD_ERR_ENGINE_FAILED: 'LOAD_ERR_ENGINE_FAILED',
+  /** The run overran its hard time bound and was stopped. */
+  LOAD_ERR_DEADLINE: 'LOAD_ERR_DEADLINE',
+  /** The engine's raw output is missing or does not validate. */
+  LOAD_ERR_BAD_RESULT: 'LOAD_ERR_BAD_RESULT',
+  /** The payloads file is missing or malformed. */
+  LOAD_ERR_PAYLOADS: 'LOAD_ERR_PAYLOADS',
+} as const;
+export type LoadErrorCode = keyof typeof LoadErrorCodes;
+
+export class LoadError extends Error {
+  override name = 'LoadError';
+  constructor(
+    readonly code: LoadErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isLoadError(err: unknown, code?: LoadErrorCode): err is LoadError {
+  return err instanceof LoadError && (code === undefined || err.code === code);
+}

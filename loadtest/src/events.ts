@@ -1,0 +1,38 @@
+/**
+ * What a run tells its caller while it goes: the terminal progress and the sweep (which
+ * forwards it to its own consumers) read the same typed events. Data, not text.
+ */
+import type { PlannedStep } from '../k6/lib/plan.js';
+import type { LoadSummary } from './summary-schema.js';
+
+export type LoadEvent =
+  | {
+      type: 'start';
+      runId: string;
+      outDir: string;
+      engine: 'k6' | 'locust';
+      runtime: 'local' | 'docker';
+      scenario: string;
+      model: 'closed' | 'open';
+      steps: readonly PlannedStep[];
+      /** the hard bound: the run is stopped if it lasts longer */
+      deadlineS: number;
+    }
+  | {
+      type: 'progress';
+      /** seconds since the test clock started; null while the engine initialises */
+      elapsedS: number | null;
+      step: PlannedStep | null;
+      rps: number | null;
+      failedPerS: number | null;
+      /** virtual users (k6) or users (Locust) running */
+      users: number | null;
+      dropped: number | null;
+      generatorCpuPct: number | null;
+      generatorMemMb: number | null;
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'stopping'; reason: string }
+  | { type: 'end'; summary: LoadSummary; summaryPath: string };
+
+export type OnLoadEvent = (event: LoadEvent) => void;

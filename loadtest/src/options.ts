@@ -1,0 +1,103 @@
+/**
+ * What a load run needs, validated once at the entry point (CLI or library caller such as the
+ * sweep) and frozen. Defaults reproduce the workshop: 500 -> 10,000 users by 500, 1-2.5 s think.
+ */
+import { z } from 'zod';
+import { LoadError } from './errors.js';
+
+const positive = z.number().finite().positive();
+const nonNegative = z.number().finite().nonnegative();
+
+export const PlanOptionsSchema = z
+  .object({
+    startUsers: z.number().int().positive().default(500),
+    maxUsers: z.number().int().positive().default(10_000),
+    stepUsers: z.number().int().positive().default(500),
+    /** poisson: one step per rate (requests per second) */
+    rates: z.array(positive).default([]),
+    rampS: nonNegative.default(10),
+    holdS: positive.default(60),
+    thinkMinS: nonNegative.default(1),
+    thinkMaxS: nonNegative.default(2.5),
+  })
+  .strict()
+  .refine((p) => p.maxUsers >= p.startUsers, { message: 'maxUsers must be >= startUsers', path: ['maxUsers'] })
+  .refine((p) => p.thinkMaxS >= p.thinkMinS, { message: 'thinkMaxS must be >= thinkMinS', path: ['thinkMaxS'] });
+
+export const ObjectiveOptionsSchema = z
+  .object({
+    p95Ms: positive.nullable().default(null),
+    p99Ms: positive.nullable().default(null),
+    maxErrorRate: z.number().min(0).max(1).default(0.01),
+  })
+  .strict();
+
+export const GeneratorOptionsSchema = z
+  .object({
+    /** auto: k6 image present -> container, else local binary */
+    runtime: z.enum(['auto', 'local', 'docker']).default('auto'),
+    /** fixed CPU and memory of the generator container: never the API's limits */
+    cpus: positive.default(1),
+    memory: z.string().regex(/^\d+(\.\d+)?[kmg]$/i, 'like 512m or 4g').default('6g'),
+    /** cores to pin the generator to (e.g. "1"); "auto" = the last cores when the machine has 2+; "none" = no pinning */
+    cpuset: z.string().regex(/^(auto|none|\d+([-,]\d+)*)$/, 'auto, none or a cpuset like 1 or 2-3').default('auto'),
+    image: z.string().min(1).optional(),
+    /** docker network of a stack this run created; service-name targets are allowed only there */
+    network: z.string().min(1).optional(),
+    /** the `io.rightsize.owner` label value the network must carry (proof the run created it) */
+    networkOwner: z.string().min(1).optional(),
+    /** Locust distributed mode: worker processes/containers (0 = one process) */
+    workers: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+
+export const LoadOptionsSchema = z
+  .object({
+    engine: z.enum(['k6', 'locust']).default('k6'),
+    scenario: z.enum(['steps', 'arrival', 'poisson']).default('steps'),
+    /** base URL of the API, e.g. http://127.0.0.1:8000 or http://lb:8080 */
+    target: z.string().url(),
+    path: z.string().startsWith('/').default('/predict'),
+    plan: PlanOptionsSchema.default(PlanOptionsSchema.parse({})),
+    objective: ObjectiveOptionsSchema.default(ObjectiveOptionsSchema.parse({})),
+    generator: GeneratorOptionsSchema.default(GeneratorOptionsSchema.parse({})),
+    requestTimeoutS: positive.default(10),
+    /** check one response in N against the contract (0 = never) */
+    checkEvery: z.number().int().nonnegative().default(20),
+    /** arrival: latency budget per pre-allocated VU, seconds */
+    vuBudgetS: positive.default(1),
+    sloWarmupS: nonNegative.optional(),
+    health: z
+      .object({ maxCpuPct: positive.max(100).default(80), minAchievedRatio: z.number().min(0).max(1).default(0.95) })
+      .strict()
+      .default({ maxCpuPct: 80, minAchievedRatio: 0.95 }),
+    /** payloads.json to send (default: loadtest/data/payloads.json) */
+    payloads: z.string().min(1).optional(),
+    /** run folder; default <results>/<run id> */
+    outDir: z.string().min(1).optional(),
+    runId: z.string().regex(/^[\w.-]+$/).optional(),
+    /** seconds allowed beyond the plan (engine start, VU init, last requests) before the run is stopped */
+    graceS: positive.default(60),
+  })
+  .strict()
+  .refine((o) => o.engine === 'k6' || o.scenario === 'steps', {
+    message: 'Locust runs the closed-model `steps` scenario only; use --engine k6 for arrival and poisson',
+    path: ['scenario'],
+  })
+  .refine((o) => o.scenario !== 'poisson' || o.plan.rates.length > 0, {
+    message: 'the poisson scenario needs at least one rate (--rates 50,100)',
+    path: ['plan', 'rates'],
+  });
+
+export type LoadOptionsInput = z.input<typeof LoadOptionsSchema>;
+export type LoadOptions = z.output<typeof LoadOptionsSchema>;
+
+/** Validates options from any caller; LOAD_ERR_BAD_OPTION lists every offending key. */
+export function parseLoadOptions(input: unknown, source = 'load options'): Readonly<LoadOptions> {
+  const parsed = LoadOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new LoadError('LOAD_ERR_BAD_OPTION', `${source}:\n  ${issues.join('\n  ')}`, { issues });
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCliArgs } from '../src/cli-args.js';
+import { isLoadError, type LoadError } from '../src/errors.js';
+
+test('flags become validated options with the workshop defaults', () => {
+  const { options } = parseCliArgs(['--target', 'http://127.0.0.1:8000', '--max-users', '2000', '--p95', '200', '--generator-cpus', '1.5']);
+  assert.ok(options);
+  assert.equal(options.engine, 'k6');
+  assert.equal(options.scenario, 'steps');
+  assert.deepEqual(options.plan, { startUsers: 500, maxUsers: 2000, stepUsers: 500, rates: [], rampS: 10, holdS: 60, thinkMinS: 1, thinkMaxS: 2.5 });
+  assert.equal(options.objective.p95Ms, 200);
+  assert.equal(options.generator.cpus, 1.5);
+  assert.equal(options.generator.memory, '6g');
+});
+
+test('poisson rates come as a comma-separated list', () => {
+  const { options } = parseCliArgs(['--target', 'http://127.0.0.1:8000', '--scenario', 'poisson', '--rates', '50, 80.5']);
+  assert.deepEqual(options?.plan.rates, [50, 80.5]);
+});
+
+test('every problem is reported at once, naming the flag typed', () => {
+  try {
+    parseCliArgs(['--max-users', 'lots', '--think-min', '3']);
+    assert.fail('expected an error');
+  } catch (err) {
+    assert.ok(isLoadError(err, 'LOAD_ERR_BAD_OPTION'));
+    const text = (err as LoadError).message;
+    assert.match(text, /--max-users: "lots" is not a whole number/);
+    assert.match(text, /--target: required/);
+  }
+  assert.throws(() => parseCliArgs(['--target', 'http://127.0.0.1:1', '--think-min', '3']), (err: unknown) => isLoadError(err) && /--think-max/.test(err.message));
+  assert.throws(() => parseCliArgs(['--target', 'http://127.0.0.1:1', '--p95=-5']), (err: unknown) => isLoadError(err) && /--p95/.test(err.message));
+  assert.throws(() => parseCliArgs(['--target', 'http://127.0.0.1:1', '--bogus', '1']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION'));
+});
+
+test('Locust is refused for the open-model scenarios, and poisson needs rates', () => {
+  assert.throws(() => parseCliArgs(['--target', 'http://127.0.0.1:1', '--engine', 'locust', '--scenario', 'arrival']), (err: unknown) => isLoadError(err) && /--scenario: Locust runs/.test(err.message));
+  assert.throws(() => parseCliArgs(['--target', 'http://127.0.0.1:1', '--scenario', 'poisson']), (err: unknown) => isLoadError(err) && /--rates/.test(err.message));
+});
+
+test('--show and --help do not need a target', () => {
+  assert.equal(parseCliArgs(['--help']).help, true);
+  assert.equal(parseCliArgs(['--show', 'x/summary.json']).show, 'x/summary.json');
+});
