@@ -1,0 +1,39 @@
+// Entry point: `node inference-api/dist/server.js` (image) or `npm start` (tsx). Parses the
+// environment once, reads the container's CPU/memory limits, then runs the server here or, when a
+// heap limit applies, in a heap-limited worker thread (launcher.ts explains why).
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { loadConfig } from './config.js';
+import { deriveSizing, readCgroupLimits } from './limits.js';
+import { runInWorker } from './launcher.js';
+import { runServer } from './run.js';
+
+const config = loadConfig();
+const cgroup = await readCgroupLimits(config.runtime.cgroupRoot);
+const sizing = deriveSizing({
+  cgroup,
+  availableParallelism: availableParallelism(),
+  constrainedMemoryBytes: typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : undefined,
+  totalMemoryBytes: totalmem(),
+  intraOpThreads: config.runtime.intraOpThreads,
+  interOpThreads: config.runtime.interOpThreads,
+  heapLimitMb: config.runtime.heapLimitMb,
+  heapFraction: config.runtime.heapFraction,
+});
+
+// --max-old-space-size given to node directly (or via NODE_OPTIONS) wins over our own sizing.
+const explicitHeapFlag = process.execArgv.some((a) => a.startsWith('--max-old-space-size')) || config.runtime.nodeOptions.includes('--max-old-space-size');
+if (sizing.heapLimitMb !== null && !explicitHeapFlag) {
+  runInWorker({ config, sizing }, sizing.heapLimitMb);
+} else {
+  const applied = { ...sizing, heapLimitMb: explicitHeapFlag ? Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) : null };
+  await runServer({
+    config,
+    sizing: applied,
+    mode: 'main',
+    onShutdownRequest: (handler) => {
+      process.once('SIGTERM', () => handler('SIGTERM'));
+      process.once('SIGINT', () => handler('SIGINT'));
+    },
+  });
+}
