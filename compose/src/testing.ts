@@ -1,0 +1,130 @@
+/**
+ * Helpers for tests that need a real Docker engine.
+ *
+ *   import { requireDocker, createOwner, registerCleanup } from '@rightsize/compose/testing';
+ *
+ *   test('the image answers /predict', async (t) => {
+ *     if (!(await requireDocker(t))) return;        // skipped loudly, or failed in CI
+ *     const owner = createOwner('api-image');       // rs-api-image-<unique>
+ *     registerCleanup(t, owner);                    // teardown next to setup, runs on failure too
+ *     const id = await docker.run({ image, labels: ownerLabels(owner), publish: [{ container: 8000 }] });
+ *   });
+ *
+ * The gate: no engine answers -> the test FAILS when CI or RIGHTSIZE_REQUIRE_DOCKER=1 is set,
+ * otherwise it is skipped with the reason printed to stderr.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import type { TestContext } from 'node:test';
+import { getComposeEnv } from './config.js';
+import { createDocker, OWNER_LABEL, type Docker } from './docker.js';
+import { PROJECT_LABEL } from './compose.js';
+
+let engine: Promise<{ ok: true; version: string } | { ok: false; reason: string }> | undefined;
+
+function probeEngine(docker: Docker) {
+  engine ??= docker
+    .serverVersion(15_000)
+    .then((version) => ({ ok: true as const, version }))
+    .catch((err: Error) => ({ ok: false as const, reason: err.message.split('\n').slice(0, 3).join(' ') }));
+  return engine;
+}
+
+export interface RequireDockerOptions {
+  /** Images that must exist locally (built by `npm run images -- --offline`). */
+  images?: string[];
+  docker?: Docker;
+}
+
+/**
+ * Resolves true when an engine answers (and the listed images exist). Otherwise fails the
+ * test under CI / RIGHTSIZE_REQUIRE_DOCKER=1, or skips it loudly and resolves false.
+ */
+export async function requireDocker(t: TestContext, opts: RequireDockerOptions = {}): Promise<boolean> {
+  const env = getComposeEnv();
+  const strict = env.CI || env.RIGHTSIZE_REQUIRE_DOCKER;
+  const docker = opts.docker ?? createDocker();
+  const probe = await probeEngine(docker);
+  let problem: string | undefined;
+  if (!probe.ok) {
+    problem = `no Docker engine answers (${probe.reason}). Start one (dockerd >/var/log/dockerd.log 2>&1 &) or install docker.io.`;
+  } else {
+    const missing: string[] = [];
+    for (const image of opts.images ?? []) if (!(await docker.imageInspect(image))) missing.push(image);
+    if (missing.length) problem = `missing image(s) ${missing.join(', ')}: build them with \`npm run images -- --offline\`.`;
+  }
+  if (!problem) return true;
+  if (strict) assert.fail(`Docker tier required (CI or RIGHTSIZE_REQUIRE_DOCKER=1): ${problem}`);
+  process.stderr.write(`\n!!! SKIPPED Docker test "${t.name}": ${problem}\n`);
+  t.skip(problem);
+  return false;
+}
+
+/** A unique owner id / compose project name: `rs-<prefix>-<time><random>` (lowercase, <= 40 chars). */
+export function createOwner(prefix = 'test'): string {
+  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20) || 'test';
+  return `rs-${clean}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+/** Compose project names follow the same rule as owners. */
+export const createProjectName = createOwner;
+
+/** `{ 'io.rightsize.owner': owner }`, for docker.run / networkCreate. */
+export function ownerLabels(owner: string): Record<string, string> {
+  return { [OWNER_LABEL]: owner };
+}
+
+export interface CleanupReport {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+/**
+ * Removes every container, network and volume labelled io.rightsize.owner=<owner>, plus
+ * anything of the compose project of the same name (compose labels its objects itself).
+ * Never touches objects without those labels.
+ */
+export async function cleanupByLabel(owner: string, opts: { docker?: Docker } = {}): Promise<CleanupReport> {
+  const docker = opts.docker ?? createDocker();
+  const selectors: Array<Record<string, string>> = [{ [OWNER_LABEL]: owner }, { [PROJECT_LABEL]: owner }];
+  const report: CleanupReport = { containers: 0, networks: 0, volumes: 0 };
+  for (const labels of selectors) {
+    const containers = await docker.listContainers(labels);
+    await docker.rm(containers.map((c) => c.id));
+    report.containers += containers.length;
+  }
+  // Networks and volumes go after the containers that use them.
+  for (const labels of selectors) {
+    const networks = await docker.listNetworks(labels);
+    await docker.networkRm(networks.map((n) => n.id));
+    report.networks += networks.length;
+    const volumes = await docker.listVolumes(labels);
+    await docker.volumeRm(volumes.map((v) => v.name));
+    report.volumes += volumes.length;
+  }
+  return report;
+}
+
+/** Registers `cleanupByLabel(owner)` as the test's teardown (runs when it fails, too). */
+export function registerCleanup(t: Pick<TestContext, 'after'>, owner: string, opts: { docker?: Docker } = {}): void {
+  t.after(async () => {
+    await cleanupByLabel(owner, opts);
+  });
+}
+
+/**
+ * A port that was free on 127.0.0.1 a moment ago, for the rare host port that must be chosen
+ * up front (compose files' RIGHTSIZE_PORT). Prefer letting the engine pick (`publish: [{ container }]`).
+ */
+export function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
