@@ -46,7 +46,7 @@ export default function (): void {
   const elapsedS = exec.instance.currentTestRunDuration / 1000;
   const step = stepAt(config.plan, elapsedS);
   started.add(1, { step: String(step.index) });
-  requester.send(step, elapsedS, exec.vu.idInTest * 7919 + exec.vu.iterationInScenario);
+  requester.send(step, elapsedS, exec.vu.idInTest, exec.vu.iterationInScenario);
 }
 
 export const handleSummary = makeHandleSummary(config);

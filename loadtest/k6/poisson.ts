@@ -39,7 +39,8 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export default async function (): Promise<void> {
   const t0 = Date.now() - exec.instance.currentTestRunDuration;
   let inflight = 0;
-  let seq = exec.vu.idInTest * 7919;
+  const vuId = exec.vu.idInTest;
+  let n = 0;
   for (const step of config.plan.steps) {
     const rate = step.target / STREAMS;
     const tags = { step: String(step.index) };
@@ -55,7 +56,7 @@ export default async function (): Promise<void> {
         continue;
       }
       inflight++;
-      requester.sendAsync(step, at, seq++).finally(() => inflight--);
+      requester.sendAsync(step, at, vuId, n++).finally(() => inflight--);
     }
   }
   while (inflight > 0) await pause(20);

@@ -119,10 +119,10 @@ class StepShape(LoadTestShape):
         if elapsed >= CONFIG.duration_s or state["abort"] is not None:
             return None
         step = CONFIG.step_at(elapsed)
-        if elapsed >= step.hold_start_s + CONFIG.slo_warmup_s:
+        if elapsed >= step.ramp_start_s + 1:
             breach = slo_breach(CONFIG, collector.step(step.index))
             if breach:
-                state["abort"] = {"step": step.index, "reason": f"objective broken at step {step.index} ({step.target} users): {breach}"}
+                state["abort"] = {"step": step.index, "reason": f"objective broken at {step.target} users (step index {step.index}): {breach}"}
                 _emit(f"RS_ABORT step={step.index} {breach}")
                 return None
         ramp = step.hold_start_s - step.ramp_start_s

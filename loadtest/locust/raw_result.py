@@ -10,14 +10,14 @@ from step_stats import RAW_SCHEMA_ID, Collector, Histogram
 def slo_breach(config: Config, stats) -> str | None:
     """Which objective the step's post-warm-up samples break, if any (k6's abortOnFail rules)."""
     lat = stats.slo_latency
+    if stats.error_rate() > config.max_error_rate:
+        return f"rate<={config.max_error_rate:g} crossed (error rate {stats.error_rate() * 100:.2f}%)"
     if lat.n == 0:
         return None
     if config.p95_ms is not None and lat.percentile(95) > config.p95_ms:
         return f"p(95)<={config.p95_ms:g} crossed (p95 {lat.percentile(95):.1f} ms)"
     if config.p99_ms is not None and lat.percentile(99) > config.p99_ms:
         return f"p(99)<={config.p99_ms:g} crossed (p99 {lat.percentile(99):.1f} ms)"
-    if stats.slo_error_rate() > config.max_error_rate:
-        return f"rate<={config.max_error_rate:g} crossed (error rate {stats.slo_error_rate() * 100:.2f}%)"
     return None
 
 
@@ -40,7 +40,7 @@ def build_raw(config: Config, collector: Collector, target_url: str, t0_s: float
                 "started": None,
                 "dropped": None,
                 "slo_latency": s.slo_latency.summary(),
-                "slo_error_rate": s.slo_error_rate(),
+                "slo_error_rate": s.error_rate(),
             }
         )
         total_latency.merge(s.latency.to_dict())

@@ -3,8 +3,8 @@
 Locust's own CSV history is sampled in coarse windows and its percentiles are rounded to two
 significant digits; the sweep needs exact step boundaries and millisecond-level tails. So every
 request is recorded here into the step it started in: counts, failures by class, a latency
-histogram with ~3 significant digits, and the samples that count toward the objective (the hold
-after its warm-up). Workers send their deltas to the master with Locust's stats reports; the
+histogram with ~3 significant digits, and the latency samples that count toward the objective
+(the hold after its warm-up; errors count over the whole step, as in the k6 scripts). Workers send their deltas to the master with Locust's stats reports; the
 master merges them. The result is written as `rightsize.load-raw/v1`, the same raw shape k6's
 handleSummary writes, and the Node runner turns either into `rightsize.load-summary/v1`.
 """
@@ -97,7 +97,6 @@ class StepStats:
     checks: dict[str, int] = field(default_factory=lambda: {"passes": 0, "fails": 0})
     latency: Histogram = field(default_factory=Histogram)
     slo_latency: Histogram = field(default_factory=Histogram)
-    slo_failed: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -106,7 +105,6 @@ class StepStats:
             "checks": dict(self.checks),
             "latency": self.latency.to_dict(),
             "slo_latency": self.slo_latency.to_dict(),
-            "slo_failed": self.slo_failed,
         }
 
     def merge(self, d: dict) -> None:
@@ -117,10 +115,10 @@ class StepStats:
             self.checks[k] += d["checks"][k]
         self.latency.merge(d["latency"])
         self.slo_latency.merge(d["slo_latency"])
-        self.slo_failed += d["slo_failed"]
 
-    def slo_error_rate(self) -> float:
-        return self.slo_failed / self.slo_latency.n if self.slo_latency.n else 0.0
+    def error_rate(self) -> float:
+        """Failed / requests over the whole step: the error objective (as k6's http_req_failed per step)."""
+        return sum(self.errors.values()) / self.requests if self.requests else 0.0
 
 
 class Collector:
@@ -141,7 +139,6 @@ class Collector:
             s.errors[failure] += 1
         if in_slo:
             s.slo_latency.add(ms)
-            s.slo_failed += 1 if failure else 0
 
     def record_check(self, index: int, ok: bool) -> None:
         self.step(index).checks["passes" if ok else "fails"] += 1

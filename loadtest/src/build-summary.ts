@@ -145,7 +145,8 @@ export function placeDropped(raw: RawResult, planned: readonly PlannedStep[], ru
 function abortReason(raw: RawResult, interrupted: string | null): string {
   if (interrupted) return interrupted;
   if (raw.abort) return raw.abort.reason;
-  const slo = raw.failed_thresholds.filter((t) => t.metric.startsWith('rs_slo_'));
+  // the objective's thresholds: latency over the hold (rs_slo_latency) and errors over the step
+  const slo = raw.failed_thresholds.filter((t) => /^(rs_slo_latency|http_req_failed)\{step:\d+\}$/.test(t.metric));
   if (slo.length === 0) return 'the engine stopped before the last step';
   const first = slo
     .map((t) => ({ ...t, step: Number(/\{step:(\d+)\}/.exec(t.metric)?.[1] ?? -1) }))
@@ -154,7 +155,7 @@ function abortReason(raw: RawResult, interrupted: string | null): string {
   const rawStep = raw.steps.find((s) => s.index === first.step);
   const what = plan ? `${plan.target} ${plan.kind === 'users' ? 'users' : 'req/s'}` : 'unknown load';
   const measured = rawStep ? measuredFor(first.threshold, rawStep) : '';
-  return `objective broken at step ${first.step} (${what}): ${first.threshold} crossed${measured}`;
+  return `objective broken at ${what} (step index ${first.step}): ${first.threshold} crossed${measured}`;
 }
 
 function measuredFor(threshold: string, step: RawStep): string {

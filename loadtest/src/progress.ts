@@ -50,7 +50,7 @@ export function createProgressPrinter(opts: ProgressPrinterOptions): (event: Loa
       }
       case 'log':
         clearStatus();
-        opts.write(`${event.level === 'error' ? 'engine error' : 'engine warning'}: ${event.message}\n`);
+        opts.write(`${event.level === 'info' ? 'engine' : event.level === 'error' ? 'engine error' : 'engine warning'}: ${event.message}\n`);
         return;
       case 'stopping':
         clearStatus();

@@ -38,7 +38,9 @@ export const RawStepSchema = z.object({
   started: count.nullable(),
   /** iterations dropped, when the engine attributes them to steps itself (poisson) */
   dropped: count.nullable(),
+  /** latency over the step's hold after its warm-up: what the latency objective judges */
   slo_latency: RawLatencySchema,
+  /** failed / requests over the whole step: what the error objective judges */
   slo_error_rate: z.number().min(0).max(1),
 });
 export type RawStep = z.infer<typeof RawStepSchema>;

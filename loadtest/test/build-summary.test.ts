@@ -36,10 +36,19 @@ test('a threshold abort names the first step that broke the objective and marks 
   });
   const s = build(raw);
   assert.equal(s.aborted, true);
-  assert.equal(s.abort_reason, 'objective broken at step 1 (20 users): p(95)<=200 crossed (p95 250.4 ms)');
+  assert.equal(s.abort_reason, 'objective broken at 20 users (step index 1): p(95)<=200 crossed (p95 250.4 ms)');
   assert.deepEqual(s.steps.map((st) => st.completed), [true, false]);
   assert.equal(s.steps.length, 2, 'the step that never started is left out');
   assert.equal(s.steps[1]!.rps, 8); // 40 requests in the 5 s it ran
+});
+
+test('an error-rate abort is reported with the measured rate', () => {
+  const raw = rawResult({
+    steps: [rawStep(0, 60), rawStep(1, 40, { slo_error_rate: 0.05, errors: { http4xx: 0, http5xx: 2, timeouts: 0, connection: 0 } })],
+    runMs: 14_000,
+    failed: [{ metric: 'http_req_failed{step:1}', threshold: 'rate<=0.01' }],
+  });
+  assert.equal(build(raw).abort_reason, 'objective broken at 20 users (step index 1): rate<=0.01 crossed (error rate 5.00%)');
 });
 
 test('an interrupted run keeps what was measured and says why it ended', () => {

@@ -51,7 +51,7 @@ export function summarize(config: Readonly<ScriptConfig>, data: SummaryData): Re
       started: open ? value(`${METRIC.started}${tag}`, 'count') : null,
       dropped: open ? value(`${METRIC.dropped}${tag}`, 'count') : null,
       slo_latency: latency(`${METRIC.sloLatency}${tag}`),
-      slo_error_rate: value(`${METRIC.sloFailed}${tag}`, 'rate'),
+      slo_error_rate: value(`http_req_failed${tag}`, 'rate'),
     };
   });
   const failedThresholds: { metric: string; threshold: string }[] = [];

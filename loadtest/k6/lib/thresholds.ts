@@ -3,8 +3,8 @@
  * 1. k6 only puts a tagged sub-metric (`http_reqs{step:3}`) into handleSummary's data when a
  *    threshold references it, so every per-step number the summary needs gets a guard that
  *    cannot fail (`count>=0`).
- * 2. The objective: per step, over the hold after its warm-up, p95/p99 latency and the error
- *    rate, each with abortOnFail, so the run ends at the first step that breaks it instead of
+ * 2. The objective: per step, p95/p99 latency over the hold after its warm-up and the error
+ *    rate over the whole step, each with abortOnFail, so the run ends at the first step that breaks it instead of
  *    grinding through the remaining steps. Judging each step on its own samples (not the whole
  *    run's) is what makes the abort point at the step that broke.
  */
@@ -24,7 +24,8 @@ export function buildThresholds(config: Readonly<ScriptConfig>): Record<string, 
     const tag = `{step:${step.index}}`;
     thresholds[`http_reqs${tag}`] = GUARD_COUNT;
     thresholds[`http_req_duration${tag}`] = GUARD_TREND;
-    thresholds[`http_req_failed${tag}`] = GUARD_RATE;
+    // the error-rate objective, judged over the whole step
+    thresholds[`http_req_failed${tag}`] = [{ threshold: `rate<=${config.maxErrorRate}`, abortOnFail: true }];
     thresholds[`checks${tag}`] = GUARD_RATE;
     thresholds[`${METRIC.err4xx}${tag}`] = GUARD_COUNT;
     thresholds[`${METRIC.err5xx}${tag}`] = GUARD_COUNT;
@@ -38,7 +39,6 @@ export function buildThresholds(config: Readonly<ScriptConfig>): Record<string, 
     if (config.p95Ms !== null) latency.push({ threshold: `p(95)<=${config.p95Ms}`, abortOnFail: true });
     if (config.p99Ms !== null) latency.push({ threshold: `p(99)<=${config.p99Ms}`, abortOnFail: true });
     thresholds[`${METRIC.sloLatency}${tag}`] = latency.length > 0 ? latency : GUARD_TREND;
-    thresholds[`${METRIC.sloFailed}${tag}`] = [{ threshold: `rate<=${config.maxErrorRate}`, abortOnFail: true }];
   }
   thresholds['dropped_iterations'] = GUARD_COUNT;
   thresholds[METRIC.dropped] = GUARD_COUNT;

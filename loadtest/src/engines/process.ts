@@ -29,7 +29,13 @@ export function spawnEngine(opts: SpawnOptions): Promise<EngineProcess> {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a terminal's Ctrl-C reaches only us, and we pass on exactly one
+      // polite signal (k6 treats a second SIGINT as "stop now, write nothing").
+      detached: true,
     });
+    // ...but it must not outlive us if we exit hard
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     const split = (stream: 'stdout' | 'stderr') => {
       let buffer = '';
       return (chunk: Buffer) => {
@@ -41,7 +47,12 @@ export function spawnEngine(opts: SpawnOptions): Promise<EngineProcess> {
     };
     child.stdout.on('data', split('stdout'));
     child.stderr.on('data', split('stderr'));
-    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('close', (code, signal) => res({ code, signal })));
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+      child.on('close', (code, signal) => {
+        process.removeListener('exit', killOnExit);
+        res({ code, signal });
+      }),
+    );
     child.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'ENOENT'
