@@ -71,6 +71,7 @@ export const EnvSchema = z.object({
     })
     .default('auto'),
   HEAP_FRACTION: num(0.1, 0.95).default(0.75),
+  HEAP_YOUNG_MB: int(2, 1024, 12),
   CGROUP_ROOT: z.string().default('/sys/fs/cgroup'),
   NODE_OPTIONS: z.string().default(''),
 
@@ -126,6 +127,7 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
     interOpThreads: env.ORT_INTER_OP_THREADS,
     heapLimitMb: env.HEAP_LIMIT_MB,
     heapFraction: env.HEAP_FRACTION,
+    youngGenerationMb: env.HEAP_YOUNG_MB,
     cgroupRoot: env.CGROUP_ROOT,
     nodeOptions: env.NODE_OPTIONS,
   },

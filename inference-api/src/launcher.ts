@@ -1,9 +1,11 @@
-// Heap sizing without re-exec or NODE_OPTIONS: when a V8 heap limit applies (a memory limit was
-// found, or HEAP_LIMIT_MB is set), the server runs in a worker thread created with
-// resourceLimits.maxOldGenerationSizeMb. One process, one extra idle isolate (a few MB) instead
-// of a second Node process; works the same on Node 20 and 24. The main thread forwards SIGTERM and
-// SIGINT and exits with the worker's code; a heap overrun ends the worker with
-// ERR_WORKER_OUT_OF_MEMORY, which is logged before exiting 1 (instead of a V8 abort).
+// Heap sizing without re-exec or NODE_OPTIONS. V8 fixes its heap limits when an isolate is
+// created (v8.setFlagsFromString('--max-old-space-size') afterwards changes nothing; checked on
+// Node 20), so the server runs in a worker thread created with resourceLimits: the old generation
+// sized from the container's memory limit (limits.ts) and a small young generation (HEAP_YOUNG_MB;
+// V8's default 16 MB semi-spaces add ~25 MB of RSS under load for little gain here). One process
+// and one idle extra isolate (~5 MB) instead of a second Node process; the same on Node 20 and 24.
+// The main thread forwards SIGTERM/SIGINT and exits with the worker's code; a heap overrun ends
+// the worker with ERR_WORKER_OUT_OF_MEMORY, logged before exiting 1, instead of a V8 abort.
 import { Worker } from 'node:worker_threads';
 import type { Config } from './config.js';
 import type { Sizing } from './limits.js';
@@ -13,7 +15,13 @@ export interface WorkerPayload {
   sizing: Sizing;
 }
 
-export function runInWorker(payload: WorkerPayload, heapLimitMb: number): void {
+export interface HeapLimits {
+  /** null = V8's default for this machine. */
+  oldGenerationMb: number | null;
+  youngGenerationMb: number;
+}
+
+export function runInWorker(payload: WorkerPayload, heap: HeapLimits): void {
   const entry = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
   // Under tsx (dev, tests) the worker must register tsx's loader itself: --import hooks do not
   // reach worker threads on Node 20. The built image runs plain .js and skips this.
@@ -24,7 +32,10 @@ export function runInWorker(payload: WorkerPayload, heapLimitMb: number): void {
   const worker = new Worker(source, {
     eval: dev,
     workerData: payload,
-    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
+    resourceLimits: {
+      maxYoungGenerationSizeMb: heap.youngGenerationMb,
+      ...(heap.oldGenerationMb === null ? {} : { maxOldGenerationSizeMb: heap.oldGenerationMb }),
+    },
   });
   let signals = 0;
   const forward = (signal: NodeJS.Signals) => {
@@ -36,7 +47,7 @@ export function runInWorker(payload: WorkerPayload, heapLimitMb: number): void {
   process.on('SIGTERM', forward);
   process.on('SIGINT', forward);
   worker.on('error', (err: Error & { code?: string }) => {
-    const reason = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the V8 heap limit (${heapLimitMb} MiB) was reached` : err.message;
+    const reason = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the V8 heap limit (${heap.oldGenerationMb ?? 'default'} MiB) was reached` : err.message;
     process.stderr.write(`${JSON.stringify({ level: 50, time: Date.now(), service: 'rightsize-api', code: err.code, msg: `server stopped: ${reason}` })}\n`);
     if (err.stack && err.code !== 'ERR_WORKER_OUT_OF_MEMORY') process.stderr.write(`${err.stack}\n`);
     process.exitCode = 1;

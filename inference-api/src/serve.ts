@@ -43,6 +43,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       interOpThreads: sizing.interOpThreads,
       memoryLimitBytes: sizing.memoryLimitBytes,
       heapLimitMb: sizing.heapLimitMb,
+      heapYoungMb: options.mode === 'worker' ? config.runtime.youngGenerationMb : null,
       batching: config.batching,
       maxInflight: config.limits.maxInflight,
       lab: config.lab,

@@ -1,12 +1,12 @@
 // Entry point: `node inference-api/dist/server.js` (image) or `npm start` (tsx). Parses the
-// environment once, reads the container's CPU/memory limits, then runs the server here or, when a
-// heap limit applies, in a heap-limited worker thread (launcher.ts explains why).
+// environment once, reads the container's CPU/memory limits, then runs the server in a worker
+// thread whose V8 heap is sized from them (launcher.ts explains why), or, with HEAP_LIMIT_MB=off
+// or an explicit --max-old-space-size, right here with V8's defaults.
 import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { loadConfig } from './config.js';
 import { deriveSizing, readCgroupLimits } from './limits.js';
 import { runInWorker } from './launcher.js';
-import { runServer } from './run.js';
 
 const config = loadConfig();
 const cgroup = await readCgroupLimits(config.runtime.cgroupRoot);
@@ -23,10 +23,12 @@ const sizing = deriveSizing({
 
 // --max-old-space-size given to node directly (or via NODE_OPTIONS) wins over our own sizing.
 const explicitHeapFlag = process.execArgv.some((a) => a.startsWith('--max-old-space-size')) || config.runtime.nodeOptions.includes('--max-old-space-size');
-if (sizing.heapLimitMb !== null && !explicitHeapFlag) {
-  runInWorker({ config, sizing }, sizing.heapLimitMb);
+if (config.runtime.heapLimitMb !== 'off' && !explicitHeapFlag) {
+  runInWorker({ config, sizing }, { oldGenerationMb: sizing.heapLimitMb, youngGenerationMb: config.runtime.youngGenerationMb });
 } else {
   const applied = { ...sizing, heapLimitMb: explicitHeapFlag ? Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) : null };
+  // Imported only here: in worker mode the main thread never loads Fastify, zod schemas or ORT.
+  const { runServer } = await import('./run.js');
   await runServer({
     config,
     sizing: applied,

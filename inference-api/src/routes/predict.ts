@@ -29,6 +29,10 @@ export async function predictRoute(app: FastifyInstance, ctx: AppContext): Promi
   app.withTypeProvider<ZodTypeProvider>().post('/predict', {
     config: { admission: true },
     onRequest: admission.onRequest,
+    // The 200 schema documents the answer (OpenAPI) and types the handler; the answer itself is
+    // built by the model's decoder from that same schema's types, so re-checking it with zod on
+    // every request (about 3 us, 3% of a request) buys nothing: plain JSON.stringify.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: 'Predict one row or a batch of rows',
       description: `Features of ${model.name}: ${plan.fields.map((f) => f.name).join(', ')}`,

@@ -1,0 +1,143 @@
+// `npm run bench:api`: throughput and latency of /predict next to a bare node:http server doing
+// the same inference (the ceiling), a constant-JSON node:http server (the HTTP floor) and
+// `mlflow models serve` with one worker, in one run. Server on one CPU, wrk on the other
+// (taskset). Writes bench/results/api-bench.json (data) and api-bench.md (its rendering).
+//
+//   npm run bench:api [-- --duration 10 --warmup 3 --connections 64 --only predict-single,bare-inference]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BenchReportSchema, renderMarkdown, verdicts, type BenchReport, type TargetResult } from './report.js';
+import { DEFAULT_MODEL_DIR, TARGETS, VENV_BIN, groupRssMb } from './targets.js';
+import { runWrk } from './wrk.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '64' },
+    only: { type: 'string' },
+    out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
+  },
+});
+const durationS = Number(values.duration);
+const warmupS = Number(values.warmup);
+const connections = Number(values.connections);
+if (![durationS, warmupS, connections].every((n) => Number.isFinite(n) && n > 0)) {
+  console.error('bench:api: --duration, --warmup and --connections must be positive numbers');
+  process.exit(2);
+}
+for (const tool of ['wrk', 'taskset']) {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+  } catch {
+    console.error(`bench:api: ${tool} is not installed (apt-get install -y ${tool === 'wrk' ? 'wrk' : 'util-linux'})`);
+    process.exit(2);
+  }
+}
+const nCpu = cpus().length;
+const [serverCpu, generatorCpu] = nCpu >= 2 ? ['0', '1'] : ['0', '0'];
+const notes: string[] = [];
+if (nCpu < 2) notes.push('Only one CPU: server and generator share it; numbers are not comparable with two-CPU runs.');
+
+const only = values.only?.split(',').map((s) => s.trim());
+const targets = TARGETS.filter((t) => !only || only.includes(t.id)).filter((t) => {
+  if (t.id === 'mlflow-serve' && !existsSync(join(VENV_BIN, 'mlflow'))) {
+    notes.push('mlflow models serve skipped: model/.venv is missing (npm run model:venv).');
+    return false;
+  }
+  return true;
+});
+
+const work = mkdtempSync(join(tmpdir(), 'rs-bench-'));
+const golden = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, '../../golden/breast-cancer-gbt.json'), 'utf8')) as { rows: Record<string, number>[] };
+const bodies = { row: join(work, 'row.json'), 'mlflow-records': join(work, 'records.json') };
+writeFileSync(bodies.row, JSON.stringify(golden.rows[0]));
+writeFileSync(bodies['mlflow-records'], JSON.stringify({ dataframe_records: [golden.rows[0]] }));
+
+function busiestOthers(): string[] {
+  try {
+    const out = execFileSync('ps', ['-eo', 'pcpu,pid,comm', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' });
+    return out.split('\n').map((l) => l.trim()).filter(Boolean).filter((l) => Number(l.split(/\s+/)[0]) >= 5 && !l.includes(' ps')).slice(0, 3).map((l) => {
+      const [pcpu, pid, comm] = l.split(/\s+/);
+      return `${comm} (pid ${pid}) ${pcpu}% CPU`;
+    });
+  } catch {
+    return [];
+  }
+}
+
+const startedAt = new Date().toISOString();
+const machine: BenchReport['machine'] = {
+  cpus: nCpu,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memTotalMb: Math.round(totalmem() / 2 ** 20),
+  node: process.version,
+  loadAvgStart: loadavg(),
+  busiestOtherProcesses: busiestOthers(),
+};
+const results: TargetResult[] = [];
+for (const target of targets) {
+  process.stderr.write(`bench:api: ${target.label} ... `);
+  const loadAvgBefore = loadavg()[0]!;
+  const server = await target.start(serverCpu);
+  try {
+    const url = `${server.url}${target.path}`;
+    const bodyFile = bodies[target.body];
+    await runWrk({ url, cpu: generatorCpu, connections, durationS: warmupS, bodyFile });
+    const peak = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile });
+    const peakRps = peak.requests / (peak.durationUs / 1e6);
+    const targetRps = peakRps / 2;
+    const half = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile, ratePerConnection: targetRps / connections });
+    const rssMb = groupRssMb(server.pgid);
+    const errors = (w: typeof peak) => w.errors.connect + w.errors.read + w.errors.write + w.errors.status + w.errors.timeout;
+    results.push({
+      id: target.id,
+      label: target.label,
+      peak: { rps: peakRps, p50Ms: peak.latencyUs.p50 / 1000, p99Ms: peak.latencyUs.p99 / 1000, errors: errors(peak) },
+      halfPeak: {
+        targetRps,
+        rps: half.requests / (half.durationUs / 1e6),
+        p50Ms: half.latencyUs.p50 / 1000,
+        p99Ms: half.latencyUs.p99 / 1000,
+        p999Ms: half.latencyUs.p999 / 1000,
+        errors: errors(half),
+      },
+      rssMb,
+      loadAvgBefore,
+      loadAvgAfter: loadavg()[0]!,
+    });
+    process.stderr.write(`${Math.round(peakRps)} req/s\n`);
+  } finally {
+    await server.stop();
+  }
+}
+
+const report = BenchReportSchema.parse({
+  schema: 'rightsize.api-bench/v1',
+  startedAt,
+  method: {
+    serverCpu: `CPU ${serverCpu}`,
+    generatorCpu: `CPU ${generatorCpu}`,
+    generator: 'wrk 1 thread',
+    connections,
+    durationS,
+    warmupS,
+    body: 'one held-out row of the default model (30 features, ~880 bytes JSON); MLflow targets get it as {"dataframe_records": [row]}',
+    halfPeak: 'the same connections with exponential think times so the offered rate is half the measured peak (wrk delay(); closed loop, coordinated omission is small below saturation)',
+  },
+  machine,
+  targets: results,
+  verdicts: verdicts(results),
+  notes,
+});
+mkdirSync(values.out!, { recursive: true });
+const jsonFile = join(values.out!, 'api-bench.json');
+const mdFile = join(values.out!, 'api-bench.md');
+writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(mdFile, renderMarkdown(report));
+process.stdout.write(renderMarkdown(report));
+process.stderr.write(`bench:api: wrote ${jsonFile} and ${mdFile}\n`);
