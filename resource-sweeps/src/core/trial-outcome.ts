@@ -173,3 +173,22 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
   const below = [...ladder].reverse().find((u) => u < failed.users) ?? 0;
   return { ...base, held_users: held, upper_users: below, valid: true, end: 'objective', failed_step };
 }
+
+/**
+ * The outcome of a trial whose load never ran: the stack did not come up. An API container
+ * that was OOM-killed or exited on its own while starting is the configuration failing (valid,
+ * at the first step); anything else is the infrastructure (invalid, retried).
+ */
+export function outcomeWithoutLoad(options: { ladder: readonly number[]; firstUsers: number; reasons: Reason[]; events: ContainerEvent[] }): TrialOutcome {
+  const definite = options.reasons.some((r) => DEFINITE.has(r.kind));
+  const below = [...options.ladder].reverse().find((u) => u < options.firstUsers) ?? 0;
+  return {
+    held_users: 0,
+    upper_users: definite ? below : null,
+    valid: definite,
+    end: definite ? 'objective' : 'invalid',
+    failed_step: { users: options.firstUsers, reasons: options.reasons, machine_bound: false },
+    steps: [],
+    events: options.events,
+  };
+}

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSweep } from '../../src/engine/sweep-engine.js';
+import { isSearchComplete } from '../../src/engine/replay.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID, type RunMeta } from '../../src/results/trial-record.js';
 import { PlanSchema, type PlanInput } from '../../src/plan/plan-schema.js';
@@ -140,4 +141,14 @@ test('a listener that throws does not stop the sweep', async (t) => {
   assert.equal(result.summary.complete, true);
   await new Promise((resolve) => setImmediate(resolve));
   assert.ok(warnings.some((w) => w.includes('consumer bug')));
+});
+
+test('a run folder tells whether its recorded trials settle the search (report without running)', async (t) => {
+  const dir = await tempDir(t);
+  await createSweep({ store: createRunStore({ dir }), meta: meta(), runner: createSyntheticRunner({ capacity }) }).run();
+  const store = createRunStore({ dir });
+  const { records } = await store.read();
+  const m = await store.readMeta();
+  assert.equal(await isSearchComplete(m, records), true);
+  assert.equal(await isSearchComplete(m, records.slice(0, -1)), false);
 });

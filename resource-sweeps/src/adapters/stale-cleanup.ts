@@ -1,0 +1,79 @@
+/**
+ * Owners and clean-up. Everything a sweep process creates carries io.rightsize.owner =
+ * `rs-sweep-<pid>-<random>` (the load runner's generator: `rs-load-rs-sweep-<pid>-...`), so at
+ * the next start any sweep can remove what a crashed one left behind, recognising "crashed" by
+ * its pid no longer running on this host. Live sweeps and everything not ours are never touched.
+ */
+import { randomBytes } from 'node:crypto';
+import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
+
+const OWNER = /^(?:rs-load-)?(rs-sweep-(\d+)-[a-z0-9]+)/;
+
+export function createSweepOwner(pid = process.pid): string {
+  return `rs-sweep-${pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The sweep owner and its pid behind an owner label value, or null when it is not a sweep's. */
+export function parseSweepOwner(value: string): { owner: string; pid: number } | null {
+  const m = OWNER.exec(value);
+  return m ? { owner: m[1] as string, pid: Number(m[2]) } : null;
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface CleanupCount {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+/** Removes every container, then network and volume, whose owner label belongs to `owner` (its generator's too). */
+export async function removeOwned(docker: Docker, belongs: (ownerValue: string) => boolean): Promise<CleanupCount> {
+  const count: CleanupCount = { containers: 0, networks: 0, volumes: 0 };
+  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => belongs(c.labels[OWNER_LABEL] ?? ''));
+  await docker.rm(containers.map((c) => c.id));
+  count.containers = containers.length;
+  const networks = await docker.cli(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}}\t{{.Label "${OWNER_LABEL}"}}`]);
+  const netIds = networks.stdout.split('\n').map((l) => l.split('\t')).filter(([id, value]) => id && belongs(value ?? '')).map(([id]) => id as string);
+  await docker.networkRm(netIds);
+  count.networks = netIds.length;
+  const volumes = await docker.cli(['volume', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Name}}\t{{.Label "${OWNER_LABEL}"}}`]);
+  const volNames = volumes.stdout.split('\n').map((l) => l.split('\t')).filter(([name, value]) => name && belongs(value ?? '')).map(([name]) => name as string);
+  await docker.volumeRm(volNames);
+  count.volumes = volNames.length;
+  return count;
+}
+
+/** Clean-up of one sweep owner (its trials' stacks and generators). */
+export function removeSweepOwner(docker: Docker, owner: string): Promise<CleanupCount> {
+  return removeOwned(docker, (value) => parseSweepOwner(value)?.owner === owner);
+}
+
+/** Clean-up of every sweep owner whose process is gone. */
+export function removeStaleSweeps(docker: Docker, alive: (pid: number) => boolean = isProcessAlive): Promise<CleanupCount> {
+  return removeOwned(docker, (value) => {
+    const parsed = parseSweepOwner(value);
+    return parsed !== null && !alive(parsed.pid);
+  });
+}
+
+const PROJECT_LABEL = 'com.docker.compose.project';
+
+/** Removes one compose project's containers, networks and volumes (by compose's own label) and its generator. */
+export async function removeProject(docker: Docker, project: string): Promise<CleanupCount> {
+  const byProject = { [PROJECT_LABEL]: project };
+  const containers = [...(await docker.listContainers(byProject)), ...(await docker.listContainers({ [OWNER_LABEL]: `rs-load-${project}` }))];
+  await docker.rm(containers.map((c) => c.id));
+  const networks = await docker.listNetworks(byProject);
+  await docker.networkRm(networks.map((n) => n.id));
+  const volumes = await docker.listVolumes(byProject);
+  await docker.volumeRm(volumes.map((v) => v.name));
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}

@@ -1,0 +1,111 @@
+/**
+ * Command-line arguments -> a validated command. Pure: no file system, no Docker, so every
+ * bad argument gets its SWEEP_ERR_ARGS message naming the flag, tested without running anything.
+ */
+import { parseArgs } from 'node:util';
+import { SweepError } from './errors.js';
+import { parseDuration } from './plan/units.js';
+
+export type Command =
+  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; compare: string | null; reports: string | null; runId: string | null }
+  | { kind: 'plan'; plan: string | null; quick: boolean }
+  | { kind: 'report'; run: string; compare: string | null; reports: string | null }
+  | { kind: 'lab'; lambda: number; mu: number; servers: number; durationS: number; image: string; reports: string | null }
+  | { kind: 'cleanup' }
+  | { kind: 'help' };
+
+export const USAGE = `Usage: npm run sweep -- [options]            run a sweep (default plan unless --plan/--quick)
+       npm run sweep -- plan [--plan F|--quick]  print the resolved plan as YAML
+       npm run sweep -- report <run> [--compare <run>]   re-render a run's summary and reports
+       npm run sweep -- lab --lambda L --mu M [--servers C] [--duration 60s]
+       npm run sweep -- cleanup                  remove what crashed sweeps left in Docker
+
+Options:
+  --plan <file>      plan YAML (relative to the current directory)
+  --quick            the small plan (resource-sweeps/plans/quick.yaml): minutes, not the workshop
+  --resume <run>     continue an interrupted sweep: its folder, or its run id
+  --compare <run>    put this sweep beside another one (folder or run id) in compare-<other>.html
+  --reports <dir>    where run folders go (default resource-sweeps/reports)
+  --run-id <id>      name of the new run's folder (default <time>-<plan name>)
+  -h, --help         this text`;
+
+function fail(message: string, key?: string): never {
+  throw new SweepError('SWEEP_ERR_ARGS', message, { ...(key ? { key } : {}), hint: 'npm run sweep -- --help' });
+}
+
+function positiveNumber(value: string | undefined, flag: string): number {
+  if (value === undefined) fail(`${flag} is required`, flag);
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number, got "${value}"`, flag);
+  return n;
+}
+
+export function parseCliArgs(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        plan: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        resume: { type: 'string' },
+        compare: { type: 'string' },
+        reports: { type: 'string' },
+        'run-id': { type: 'string' },
+        lambda: { type: 'string' },
+        mu: { type: 'string' },
+        servers: { type: 'string' },
+        duration: { type: 'string' },
+        image: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message.replace(/\. To specify a positional.*$/s, ''));
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help || positionals[0] === 'help') return { kind: 'help' };
+  const sub = positionals[0];
+  const only = (allowed: string[], where: string) => {
+    const extra = Object.entries(v).filter(([k, val]) => val !== undefined && val !== false && !allowed.includes(k));
+    if (extra.length) fail(`--${extra[0]?.[0]} does not apply to ${where}`, `--${extra[0]?.[0]}`);
+  };
+  if (sub === undefined) {
+    only(['plan', 'quick', 'resume', 'compare', 'reports', 'run-id'], 'a sweep run');
+    if (v.plan && v.quick) fail('--plan and --quick are alternatives: give one', '--quick');
+    if (v.resume && (v.plan || v.quick || v['run-id'])) fail('--resume continues a run with the plan it started with: drop --plan/--quick/--run-id', '--resume');
+    if (v['run-id'] !== undefined && !/^[A-Za-z0-9][\w.-]*$/.test(v['run-id'])) fail('--run-id may use letters, digits, ".", "_" and "-"', '--run-id');
+    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, compare: v.compare ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null };
+  }
+  if (positionals.length > (sub === 'report' ? 2 : 1)) fail(`unexpected argument "${positionals[positionals.length - 1]}"`);
+  switch (sub) {
+    case 'plan':
+      only(['plan', 'quick'], '"plan"');
+      if (v.plan && v.quick) fail('--plan and --quick are alternatives: give one', '--quick');
+      return { kind: 'plan', plan: v.plan ?? null, quick: v.quick ?? false };
+    case 'report': {
+      only(['compare', 'reports'], '"report"');
+      const run = positionals[1];
+      if (!run) fail('"report" needs the run to render: npm run sweep -- report <run folder or id>', 'report');
+      return { kind: 'report', run, compare: v.compare ?? null, reports: v.reports ?? null };
+    }
+    case 'lab': {
+      only(['lambda', 'mu', 'servers', 'duration', 'image', 'reports'], '"lab"');
+      const lambda = positiveNumber(v.lambda, '--lambda');
+      const mu = positiveNumber(v.mu, '--mu');
+      const servers = v.servers === undefined ? 1 : positiveNumber(v.servers, '--servers');
+      if (!Number.isInteger(servers)) fail(`--servers must be a whole number, got "${v.servers}"`, '--servers');
+      if (lambda >= servers * mu) fail(`--lambda ${lambda} >= servers x mu = ${servers * mu}: the queue never settles (utilisation >= 1); lower lambda or raise mu/servers`, '--lambda');
+      const durationS = v.duration === undefined ? 60 : parseDuration(v.duration);
+      if (durationS === null || durationS <= 0 || durationS > 3600) fail(`--duration must be a duration up to 1h like "60s" or "2m", got "${v.duration}"`, '--duration');
+      return { kind: 'lab', lambda, mu, servers, durationS, image: v.image ?? 'rightsize-api:latest', reports: v.reports ?? null };
+    }
+    case 'cleanup':
+      only([], '"cleanup"');
+      return { kind: 'cleanup' };
+    default:
+      return fail(`unknown command "${sub}" (commands: plan, report, lab, cleanup)`);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What a CLI or HTTP front needs to start or find a run: the plan it asked for, the reports
+ * folder, run ids and folders, and the machine facts a run records next to its numbers.
+ */
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Docker } from '@rightsize/compose/docker';
+import { detectCompose } from '@rightsize/compose/compose';
+import { getSweepEnv } from './config.js';
+import { SweepError } from './errors.js';
+import { loadPlanFile } from './plan/load-plan.js';
+import { PlanSchema, type Plan } from './plan/plan-schema.js';
+import type { Machine } from './results/trial-record.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const WORKSPACE_DIR = path.resolve(here, '..');
+export const QUICK_PLAN = path.join(WORKSPACE_DIR, 'plans', 'quick.yaml');
+
+export function reportsRoot(flag: string | null, cwd = process.cwd()): string {
+  if (flag) return path.resolve(cwd, flag);
+  const env = getSweepEnv().RIGHTSIZE_SWEEP_REPORTS;
+  return env ? path.resolve(cwd, env) : path.join(WORKSPACE_DIR, 'reports');
+}
+
+/** A run given as a folder path or as a run id under the reports root; it must exist. */
+export async function resolveRunDir(arg: string, root: string, cwd = process.cwd()): Promise<string> {
+  const candidates = arg.includes('/') || arg.startsWith('.') ? [path.resolve(cwd, arg)] : [path.join(root, arg), path.resolve(cwd, arg)];
+  for (const dir of candidates) {
+    const s = await stat(dir).catch(() => null);
+    if (s?.isDirectory()) return dir;
+  }
+  throw new SweepError('SWEEP_ERR_RUN_NOT_FOUND', `no run folder "${arg}"`, { file: candidates[0], hint: `run folders live in ${root}; pass a folder path or a run id from there` });
+}
+
+export function makeRunId(planName: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${planName}`;
+}
+
+export async function resolvePlan(options: { plan: string | null; quick: boolean }): Promise<{ plan: Plan; source: string }> {
+  if (options.quick) return { plan: (await loadPlanFile({ file: QUICK_PLAN })).plan, source: 'quick' };
+  if (options.plan) return { plan: (await loadPlanFile({ file: options.plan })).plan, source: options.plan };
+  return { plan: PlanSchema.parse({}), source: 'default' };
+}
+
+export async function machineInfo(docker: Docker | null): Promise<Machine> {
+  const docker_version = docker ? await docker.serverVersion(10_000).catch(() => null) : null;
+  const compose = await detectCompose()
+    .then((c) => `${c.flavor} ${c.version}`)
+    .catch(() => null);
+  return {
+    hostname: os.hostname(),
+    cores: os.availableParallelism(),
+    mem_mib: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    docker: docker_version,
+    compose,
+    loadavg_1m: os.loadavg()[0] ?? 0,
+  };
+}
+
+export async function gitCommit(cwd = WORKSPACE_DIR): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5000 });
+    return stdout.trim() || null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderHtml } from '../../src/report/report-html.js';
+import { renderMarkdown } from '../../src/report/report-md.js';
+import { renderCompareHtml, renderCompareMarkdown } from '../../src/report/compare.js';
+import { renderLineChart } from '../../src/report/svg/line-chart.js';
+import { niceTicks } from '../../src/report/svg/svg-util.js';
+import { deriveSummary } from '../../src/summary/derive-summary.js';
+import { PlanSchema } from '../../src/plan/plan-schema.js';
+import { RUN_SCHEMA_ID, type RunMeta } from '../../src/results/trial-record.js';
+import { makeRecord } from '../support/fixtures.js';
+
+const plan = PlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1], cpus: [0.5, 1], memory: [256] } });
+const meta = (run_id: string, image = 'rightsize-api:latest'): RunMeta => ({
+  schema: RUN_SCHEMA_ID,
+  run_id,
+  created_at: '2025-01-01T00:00:00.000Z',
+  plan_source: 'test',
+  plan: { ...plan, target: { ...plan.target, image } },
+  machine: { hostname: 'h', cores: 2, mem_mib: 24000, node: 'v20', docker: '20.10', compose: 'v1', loadavg_1m: 0.2 },
+  git_commit: null,
+});
+const records = [
+  makeRecord({ index: 0, plan, config: { replicas: 1, cpus: 0.5, memory_mib: 256 }, steps: [{ users: 500 }, { users: 1000, p95: 400 }] }),
+  makeRecord({ index: 1, plan, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: [{ users: 1500 }, { users: 2000 }], startUsers: 1500, knownHeld: 500 }),
+];
+const summary = deriveSummary({ meta: meta('ours'), records, complete: true, now: new Date('2025-01-01T00:10:00Z') });
+
+test('report.md carries the method line, the answers, the map and the trials', () => {
+  const md = renderMarkdown(summary);
+  assert.match(md, /^# Resource sweep ours/);
+  assert.match(md, /_Method: k6, closed model/);
+  assert.match(md, /\*\*The minimum for 2,000 users\.\*\* The smallest configuration that held 2,000 users/);
+  assert.match(md, /\| 256m \| fail \| \*\*pass\*\* \|/);
+  assert.match(md, /\| 0 \| 1 x \(0.5 CPU, 256m\) \| 1 \| 500 \| 500 \| 1,000 \| p95 400 ms > 200 ms/);
+});
+
+test('report.html is one self-contained page: inline SVG charts, no scripts, no remote references', () => {
+  const html = renderHtml(summary);
+  assert.ok(html.startsWith('<!doctype html>'));
+  assert.equal((html.match(/<svg /g) ?? []).length, 7, 'map legend, one map, held bars, latency, throughput, cpu, memory');
+  assert.doesNotMatch(html, /<script|<link|src="http|href="http/);
+  assert.match(html, /objective 200 ms/);
+});
+
+test('text from the data is escaped in HTML and SVG', () => {
+  const evil = deriveSummary({ meta: meta('<img src=x>'), records, complete: true, now: new Date() });
+  const html = renderHtml(evil);
+  assert.doesNotMatch(html, /<img src=x>/);
+  assert.match(html, /&lt;img src=x&gt;/);
+  const svg = renderLineChart({ title: '<b>', xLabel: 'x', yLabel: 'y', series: [{ name: '"&', points: [{ x: 1, y: 1 }] }] });
+  assert.doesNotMatch(svg, /<b>/);
+  assert.match(svg, /&lt;b&gt;/);
+  assert.match(svg, />&quot;&amp;<\/text>/);
+});
+
+test('two sweeps side by side: minima and loads held per configuration for both images', () => {
+  const theirs = deriveSummary({
+    meta: meta('theirs', 'ghcr.io/mlflow/mlflow:v3.17.2'),
+    records: [makeRecord({ index: 0, plan, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: [{ users: 500 }, { users: 1000, p95: 900 }] })],
+    complete: true,
+    now: new Date(),
+  });
+  const md = renderCompareMarkdown(summary, theirs);
+  assert.match(md, /# ours against theirs/);
+  assert.match(md, /\| 1 \| 1 x \(1 CPU, 256m\) \| none \(most held 500 of 2,000\) \|/);
+  assert.match(md, /\| 1 x \(1 CPU, 256m\) \| 2,000\+ \| 500 \|/);
+  const html = renderCompareHtml(summary, theirs);
+  assert.match(html, /mlflow/);
+  assert.doesNotMatch(html, /<script/);
+});
+
+test('axis ticks are round numbers covering the data', () => {
+  assert.deepEqual(niceTicks(0, 10_000, 5), [0, 2000, 4000, 6000, 8000, 10000]);
+  assert.deepEqual(niceTicks(0, 0.9, 4), [0, 0.25, 0.5, 0.75, 1]);
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deriveSummary } from '../../src/summary/derive-summary.js';
+import { SummarySchema } from '../../src/summary/summary-schema.js';
+import { PlanSchema } from '../../src/plan/plan-schema.js';
+import { RUN_SCHEMA_ID, type RunMeta, type TrialRecord } from '../../src/results/trial-record.js';
+import { makeRecord } from '../support/fixtures.js';
+
+const plan = PlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1, 2], cpus: [0.5, 1], memory: [256, 512] } });
+const meta: RunMeta = {
+  schema: RUN_SCHEMA_ID,
+  run_id: 'r1',
+  created_at: '2025-01-01T00:00:00.000Z',
+  plan_source: 'test',
+  plan,
+  machine: { hostname: 'h', cores: 2, mem_mib: 24000, node: 'v20', docker: '20.10', compose: 'v1 1.29.2', loadavg_1m: 0.2 },
+  git_commit: 'abc',
+};
+const ok = (users: number[]) => users.map((u) => ({ users: u }));
+
+// r=1: 0.5 CPU fails at 1500 on latency; 1 CPU holds 2000 at 512m and is OOM-killed at 256m
+const records: TrialRecord[] = [
+  makeRecord({ index: 0, plan, config: { replicas: 1, cpus: 0.5, memory_mib: 512 }, steps: [...ok([500, 1000]), { users: 1500, p95: 350 }] }),
+  makeRecord({ index: 1, plan, config: { replicas: 1, cpus: 1, memory_mib: 512 }, steps: ok([1500, 2000]), startUsers: 1500, knownHeld: 1000 }),
+  makeRecord({ index: 2, plan, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: ok([500]).concat([{ users: 1000 }]), samples: { seconds: 20, oomAt: { second: 15, replica: 1 } } }),
+  makeRecord({ index: 3, plan, config: { replicas: 2, cpus: 0.5, memory_mib: 512 }, steps: ok([1500, 2000]), startUsers: 1500, knownHeld: 1000 }),
+  makeRecord({ index: 4, plan, config: { replicas: 2, cpus: 0.5, memory_mib: 256 }, steps: ok([500, 1000, 1500, 2000]) }),
+];
+
+const summary = deriveSummary({ meta, records, complete: true, now: new Date('2025-01-01T00:30:00Z') });
+
+test('the summary validates against its schema and counts what ran against the grid', () => {
+  SummarySchema.parse(summary);
+  assert.equal(summary.counts.trials, 5);
+  assert.equal(summary.counts.grid_size, 8);
+  assert.equal(summary.counts.configurations_measured, 5);
+  assert.equal(summary.counts.wall_seconds, 1800);
+});
+
+test('the minimum per replica count and overall follow total CPU, then total memory', () => {
+  const one = summary.per_replicas.find((r) => r.replicas === 1);
+  const two = summary.per_replicas.find((r) => r.replicas === 2);
+  assert.deepEqual(one?.best?.config, { replicas: 1, cpus: 1, memory_mib: 512 });
+  assert.deepEqual(two?.best?.config, { replicas: 2, cpus: 0.5, memory_mib: 256 });
+  // 1 x 1 CPU (512m) and 2 x 0.5 CPU (512m) tie on CPU and memory: fewer replicas wins
+  assert.deepEqual(summary.overall?.config, { replicas: 1, cpus: 1, memory_mib: 512 });
+});
+
+test('evidence carries the numbers at the held step and the failure with its reasons', () => {
+  const one = summary.per_replicas.find((r) => r.replicas === 1);
+  assert.equal(one?.best?.at_held?.users, 2000);
+  assert.equal(one?.best?.measured, true);
+  const lessCpu = one?.cheaper.find((e) => e.config.cpus === 0.5);
+  const lessMem = one?.cheaper.find((e) => e.config.memory_mib === 256);
+  assert.equal(lessCpu?.failure?.users, 1500);
+  assert.equal(lessCpu?.failure?.reasons[0]?.kind, 'latency');
+  assert.equal(lessMem?.failure?.reasons[0]?.kind, 'oom');
+  // a trial started above what a smaller config held reports the inherited lower bound
+  assert.equal(summary.configs.find((c) => c.config.replicas === 1 && c.config.cpus === 1 && c.config.memory_mib === 512)?.held_users, 2000);
+});
+
+test('unmeasured cells are inferred through the resource order, with the trial that implies them', () => {
+  const cell = summary.configs.find((c) => c.config.replicas === 1 && c.config.cpus === 0.5 && c.config.memory_mib === 256);
+  assert.equal(cell?.status, 'fail');
+  assert.equal(cell?.measured, false);
+  // two trials imply it; the tightest bound wins: 1 x (1 CPU, 256m) was OOM-killed at 1,000
+  assert.equal(cell?.inferred_from?.trial_index, 2);
+  assert.equal(cell?.upper_users, 500);
+  const big = summary.configs.find((c) => c.config.replicas === 2 && c.config.cpus === 1 && c.config.memory_mib === 512);
+  assert.equal(big?.status, 'pass');
+});
+
+test('the findings answer the workshop questions with the data in them', () => {
+  const f = summary.findings;
+  assert.match(f.minimum, /1 x \(1 CPU, 512m\)/);
+  assert.match(f.minimum, /2,000 users/);
+  assert.match(f.replicas, /1 replica: 1 x \(1 CPU, 512m\)/);
+  assert.match(f.replicas, /2 replicas: 2 x \(0.5 CPU, 256m\)/);
+  assert.match(f.lower, /Less CPU: 1 x \(0.5 CPU, 512m\) does not pass: .*failed at 1,500: p95 350 ms > 200 ms/);
+  assert.match(f.lower, /Less memory: 1 x \(1 CPU, 256m\) does not pass: .*OOM-killed/);
+  assert.match(f.machine, /Every trial was valid/);
+});
+
+test('an interrupted run says so in its caveats', () => {
+  const partial = deriveSummary({ meta, records: records.slice(0, 2), complete: false, now: new Date() });
+  assert.equal(partial.complete, false);
+  assert.ok(partial.findings.caveats.some((c) => c.includes('resume')));
+});
+
+test('measurements that contradict monotonicity are listed', () => {
+  const contradicting = [
+    ...records,
+    makeRecord({ index: 5, plan, config: { replicas: 2, cpus: 1, memory_mib: 512 }, steps: [{ users: 500 }, { users: 1000, p95: 900 }] }),
+  ];
+  const s = deriveSummary({ meta, records: contradicting, complete: true, now: new Date() });
+  assert.ok(s.monotonicity_violations.length > 0);
+  assert.ok(s.findings.caveats.some((c) => c.includes('contradict')));
+});
