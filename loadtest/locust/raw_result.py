@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from locust import __version__ as locust_version
+
 from step_plan import Config
 from step_stats import RAW_SCHEMA_ID, Collector, Histogram
 
@@ -50,6 +52,7 @@ def build_raw(config: Config, collector: Collector, target_url: str, t0_s: float
     return {
         "schema": RAW_SCHEMA_ID,
         "engine": "locust",
+        "engine_version": locust_version,
         "scenario": "steps",
         "target_url": target_url,
         "t0_ms": None if t0_s is None else t0_s * 1000,

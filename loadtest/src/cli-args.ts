@@ -49,6 +49,8 @@ export interface CliRequest {
   json: boolean;
   /** print an existing summary instead of running */
   show: string | null;
+  /** turn an engine's raw result (e.g. from the Locust compose file) into a summary */
+  convert: string | null;
   options: Readonly<LoadOptions> | null;
 }
 
@@ -64,13 +66,16 @@ export function parseCliArgs(argv: string[]): CliRequest {
         help: { type: 'boolean', short: 'h' },
         json: { type: 'boolean' },
         show: { type: 'string' },
+        convert: { type: 'string' },
       },
     });
   } catch (err) {
     throw new LoadError('LOAD_ERR_BAD_OPTION', `${(err as Error).message}. See npm run load -- --help`);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  if (v.help || typeof v.show === 'string') return { help: Boolean(v.help), json: Boolean(v.json), show: (v.show as string) ?? null, options: null };
+  if (v.help || typeof v.show === 'string' || typeof v.convert === 'string') {
+    return { help: Boolean(v.help), json: Boolean(v.json), show: (v.show as string) ?? null, convert: (v.convert as string) ?? null, options: null };
+  }
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [flag, [key, kind]] of Object.entries(FLAGS)) {
@@ -83,7 +88,7 @@ export function parseCliArgs(argv: string[]): CliRequest {
   if (typeof v.target !== 'string') problems.push('--target: required (the API base URL, e.g. http://127.0.0.1:8000)');
   if (problems.length === 0) {
     const result = LoadOptionsSchema.safeParse(input);
-    if (result.success) return { help: false, json: Boolean(v.json), show: null, options: Object.freeze(result.data) };
+    if (result.success) return { help: false, json: Boolean(v.json), show: null, convert: null, options: Object.freeze(result.data) };
     for (const issue of result.error.issues) {
       const key = issue.path.join('.');
       problems.push(`${PATH_TO_FLAG.get(key) ?? key}: ${issue.message}`);
@@ -135,4 +140,6 @@ Load goes only to loopback or to a service on a Docker network this run created.
   --grace S                   seconds allowed beyond the plan before the run is stopped (default 60)
   --json                      print the summary JSON instead of the table
   --show FILE                 print the table of an existing summary.json
+  --convert FILE              turn an engine's raw.json (e.g. from Locust run by hand or with
+                              loadtest/locust/docker-compose.locust.yml) into summary.json next to it
 `;

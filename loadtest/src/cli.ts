@@ -7,7 +7,7 @@ import path from 'node:path';
 import { HELP, parseCliArgs } from './cli-args.js';
 import { isLoadError } from './errors.js';
 import { createProgressPrinter, renderSummaryTable } from './progress.js';
-import { runLoad } from './runner.js';
+import { convertRaw, runLoad } from './runner.js';
 import { parseLoadSummary } from './summary-schema.js';
 
 async function main(): Promise<number> {
@@ -22,9 +22,15 @@ async function main(): Promise<number> {
     process.stdout.write(`${request.json ? JSON.stringify(summary, null, 2) : renderSummaryTable(summary)}\n`);
     return 0;
   }
+  if (request.convert !== null) {
+    const file = path.resolve(process.cwd(), request.convert);
+    const { summary, summaryPath } = await convertRaw(file);
+    process.stdout.write(`${request.json ? JSON.stringify(summary, null, 2) : renderSummaryTable(summary)}\nsummary: ${summaryPath}\n`);
+    return 0;
+  }
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
       process.stderr.write('\nstopping: the engine writes what it measured (Ctrl-C again to quit at once)\n');
@@ -32,7 +38,10 @@ async function main(): Promise<number> {
     } else {
       process.exit(130);
     }
-  });
+  };
+  // SIGTERM too: a killed shell would otherwise leave the engine running to the end of its plan
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const print = createProgressPrinter({ write: (t) => process.stderr.write(t), tty: Boolean(process.stderr.isTTY) });
   const result = await runLoad(request.options!, { signal: controller.signal, onEvent: print });
   if (request.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);

@@ -48,6 +48,8 @@ export type RawStep = z.infer<typeof RawStepSchema>;
 export const RawResultSchema = z.object({
   schema: z.literal(RAW_SCHEMA_ID),
   engine: z.enum(['k6', 'locust']),
+  /** Locust knows its version; k6 scripts cannot (the runner asks the binary or the image tag) */
+  engine_version: z.string().nullable().optional(),
   scenario: z.enum(['steps', 'arrival', 'poisson']),
   target_url: z.string(),
   /** wall-clock ms when the test clock started (the step offsets count from here) */

@@ -20,7 +20,7 @@ import { createNetworkFacts } from './engines/docker-facts.js';
 import { chooseRuntime, launchEngine } from './engines/launch.js';
 import { createLineHandler } from './engines/lines.js';
 import { watchEngine } from './engines/watch.js';
-import type { GeneratorSample } from './generator-health.js';
+import { DEFAULT_HEALTH_RULES, type GeneratorSample } from './generator-health.js';
 import { parseLoadOptions, type LoadOptions, type LoadOptionsInput } from './options.js';
 import { DEFAULT_PAYLOADS, makeRunId, resultsRoot } from './paths.js';
 import { parseRawResult } from './raw-schema.js';
@@ -122,6 +122,31 @@ export async function runLoad(input: LoadOptionsInput, hooks: RunLoadHooks = {})
   await rename(`${summaryPath}.tmp`, summaryPath);
   emit({ type: 'end', summary, summaryPath });
   return { runId, outDir, summaryPath, summary, engineExitCode: exitCode };
+}
+
+/**
+ * An engine's raw result written outside the runner (Locust by hand, its compose file, k6 run
+ * directly) -> summary.json next to it. No generator samples exist then, so generator health
+ * has no CPU or memory, only what the engine itself counted (dropped iterations, achieved rate).
+ */
+export async function convertRaw(rawFile: string, rules = DEFAULT_HEALTH_RULES): Promise<{ summary: LoadSummary; summaryPath: string }> {
+  let text: string;
+  try {
+    text = await readFile(rawFile, 'utf8');
+  } catch (err) {
+    throw new LoadError('LOAD_ERR_BAD_RESULT', `${rawFile}: cannot read: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new LoadError('LOAD_ERR_BAD_RESULT', `${rawFile}: not JSON`);
+  }
+  const raw = parseRawResult(doc, rawFile);
+  const summary = buildSummary({ raw, samples: [], engineVersion: raw.engine_version ?? 'unknown', fallbackT0Ms: Date.now() - raw.test_run_duration_ms, rules, interrupted: null });
+  const summaryPath = path.join(path.dirname(rawFile), 'summary.json');
+  await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  return { summary, summaryPath };
 }
 
 function planFor(options: Readonly<LoadOptions>): Plan {

@@ -49,9 +49,10 @@ export async function launchK6Docker(opts: {
     payloads: opts.payloads === null ? null : IN.payloads,
     restAddress: hostNet ? `127.0.0.1:${hostRestPort}` : `0.0.0.0:${REST_PORT}`,
   });
-  const id = await docker.run({
+  const name = `${opts.namePrefix}-k6`;
+  const id = await runOrRemove(docker, name, {
     image: opts.image,
-    name: `${opts.namePrefix}-k6`,
+    name,
     labels: { [OWNER_LABEL]: opts.owner },
     network: hostNet ? 'host' : opts.network!,
     cpus: options.generator.cpus,
@@ -65,8 +66,8 @@ export async function launchK6Docker(opts: {
       ...(opts.payloads === null ? [] : [`${opts.payloads}:${IN.payloads}:ro`]),
     ],
     publish: hostNet ? [] : [{ container: REST_PORT }],
-    // 10,000 VUs hold up to 10,000 connections
-    extraArgs: ['--ulimit', 'nofile=65536:65536', ...(cpuset ? ['--cpuset-cpus', cpuset] : [])],
+    // (10,000 VUs hold up to 10,000 connections: the engine's default nofile limit, 20,000 here, suffices)
+    extraArgs: cpuset ? ['--cpuset-cpus', cpuset] : [],
     command: args,
   });
   let removed = false;
@@ -105,5 +106,15 @@ export async function launchK6Docker(opts: {
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** docker run; a container that was created but failed to start is removed (by its unique name). */
+export async function runOrRemove(docker: Docker, name: string, spec: Parameters<Docker['run']>[0]): Promise<string> {
+  try {
+    return await docker.run(spec);
+  } catch (err) {
+    await docker.rm(name).catch(() => undefined);
+    throw new LoadError('LOAD_ERR_ENGINE_FAILED', `could not start the generator container ${name}: ${(err as Error).message}`, {}, { cause: err });
   }
 }

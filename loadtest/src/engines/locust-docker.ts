@@ -14,6 +14,7 @@ import { startDockerSampler } from '../sampling/docker-sampler.js';
 import type { OnSample } from '../sampling/types.js';
 import { freePort } from './free-port.js';
 import { resolveCpuset } from './cpuset.js';
+import { runOrRemove } from './k6-docker.js';
 import { locustArgs, locustEnv, type LocustRole } from './locust-invocation.js';
 import type { LaunchedEngine, OnEngineLine } from './types.js';
 
@@ -47,7 +48,7 @@ export async function launchLocustDocker(opts: {
   const share = Math.min(options.generator.cpus, 1);
   const ids: string[] = [];
   const start = (name: string, role: LocustRole) =>
-    docker.run({
+    runOrRemove(docker, `${opts.namePrefix}-${name}`, {
       image: opts.image,
       name: `${opts.namePrefix}-${name}`,
       labels: { [OWNER_LABEL]: opts.owner },
@@ -63,7 +64,7 @@ export async function launchLocustDocker(opts: {
         `${path.resolve(opts.outDir)}:${IN.out}`,
         ...(opts.payloads === null ? [] : [`${opts.payloads}:${IN.payloads}:ro`]),
       ],
-      extraArgs: ['--ulimit', 'nofile=65536:65536', ...(cpuset ? ['--cpuset-cpus', cpuset] : [])],
+      extraArgs: cpuset ? ['--cpuset-cpus', cpuset] : [],
       // Locust logs to stderr and `docker logs --follow` streams are read from stdout: merge them
       entrypoint: 'sh',
       command: ['-c', 'exec locust "$@" 2>&1', 'locust', ...locustArgs(options, `${IN.locust}/locustfile.py`, role)],
