@@ -10,11 +10,16 @@ export const WrkResultSchema = z.object({
 });
 export type WrkResult = z.infer<typeof WrkResultSchema>;
 
+const PeakSchema = z.object({ rps: z.number(), p50Ms: z.number(), p99Ms: z.number(), errors: z.number() });
+const HalfPeakSchema = z.object({ targetRps: z.number(), rps: z.number(), p50Ms: z.number(), p99Ms: z.number(), p999Ms: z.number(), errors: z.number() });
+
 export const TargetResultSchema = z.object({
   id: z.string(),
   label: z.string(),
-  peak: z.object({ rps: z.number(), p50Ms: z.number(), p99Ms: z.number(), errors: z.number() }),
-  halfPeak: z.object({ targetRps: z.number(), rps: z.number(), p50Ms: z.number(), p99Ms: z.number(), p999Ms: z.number(), errors: z.number() }),
+  /** Medians over the repeats (each field on its own). */
+  peak: PeakSchema,
+  halfPeak: HalfPeakSchema,
+  runs: z.array(z.object({ peak: PeakSchema, halfPeak: HalfPeakSchema })),
   rssMb: z.number().describe('server RSS after the runs (all processes of the server)'),
   loadAvgBefore: z.number(),
   loadAvgAfter: z.number(),
@@ -31,6 +36,7 @@ export const BenchReportSchema = z.object({
     connections: z.number(),
     durationS: z.number(),
     warmupS: z.number(),
+    repeats: z.number(),
     body: z.string(),
     halfPeak: z.string(),
   }),
@@ -49,6 +55,18 @@ export const BenchReportSchema = z.object({
 export type BenchReport = z.infer<typeof BenchReportSchema>;
 
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Field-wise medians of a list of objects with numeric fields. */
+export function medianOf<T extends Record<string, number>>(items: T[]): T {
+  const keys = Object.keys(items[0]!) as (keyof T)[];
+  return Object.fromEntries(keys.map((k) => [k, median(items.map((i) => i[k] as number))])) as T;
+}
 
 /** Targets from the issue, evaluated on the measured data. */
 export function verdicts(targets: TargetResult[]): BenchReport['verdicts'] {
@@ -72,7 +90,7 @@ export function renderMarkdown(r: BenchReport): string {
   const lines = [
     `# /predict benchmark (${r.startedAt})`,
     '',
-    `Method: server pinned to ${m.serverCpu}, ${m.generator} pinned to ${m.generatorCpu}; ${m.connections} connections, ${m.warmupS} s warm-up then ${m.durationS} s per run; ` +
+    `Method: server pinned to ${m.serverCpu}, ${m.generator} pinned to ${m.generatorCpu}; ${m.connections} connections, ${m.warmupS} s warm-up then ${m.repeats} x (peak run + half-peak run) of ${m.durationS} s each, medians shown; ` +
       `body: ${m.body}. Peak = wrk back to back (closed loop). Half peak: ${m.halfPeak}. ` +
       `Machine: ${r.machine.cpus} x ${r.machine.cpuModel}, ${r.machine.memTotalMb} MB, Node ${r.machine.node}, load average at start ${r.machine.loadAvgStart.map((l) => l.toFixed(2)).join(' / ')}` +
       (r.machine.busiestOtherProcesses.length ? `; other busy processes: ${r.machine.busiestOtherProcesses.join('; ')}` : '') +

@@ -3,21 +3,23 @@
 // `mlflow models serve` with one worker, in one run. Server on one CPU, wrk on the other
 // (taskset). Writes bench/results/api-bench.json (data) and api-bench.md (its rendering).
 //
-//   npm run bench:api [-- --duration 10 --warmup 3 --connections 64 --only predict-single,bare-inference]
+//   npm run bench:api [-- --duration 10 --warmup 3 --repeat 3 --connections 64 --only predict-single,bare-inference]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BenchReportSchema, renderMarkdown, verdicts, type BenchReport, type TargetResult } from './report.js';
+import { BenchReportSchema, medianOf, renderMarkdown, verdicts, type BenchReport, type TargetResult } from './report.js';
 import { DEFAULT_MODEL_DIR, TARGETS, VENV_BIN, groupRssMb } from './targets.js';
 import { runWrk } from './wrk.js';
+import type { WrkResult } from './report.js';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
+    repeat: { type: 'string', default: '3' },
     connections: { type: 'string', default: '64' },
     only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
@@ -26,8 +28,9 @@ const { values } = parseArgs({
 const durationS = Number(values.duration);
 const warmupS = Number(values.warmup);
 const connections = Number(values.connections);
-if (![durationS, warmupS, connections].every((n) => Number.isFinite(n) && n > 0)) {
-  console.error('bench:api: --duration, --warmup and --connections must be positive numbers');
+const repeats = Number(values.repeat);
+if (![durationS, warmupS, connections, repeats].every((n) => Number.isFinite(n) && n > 0)) {
+  console.error('bench:api: --duration, --warmup, --repeat and --connections must be positive numbers');
   process.exit(2);
 }
 for (const tool of ['wrk', 'taskset']) {
@@ -40,7 +43,10 @@ for (const tool of ['wrk', 'taskset']) {
 }
 const nCpu = cpus().length;
 const [serverCpu, generatorCpu] = nCpu >= 2 ? ['0', '1'] : ['0', '0'];
-const notes: string[] = [];
+const notes: string[] = [
+  'Our API runs compiled (node inference-api/dist/server.js, as in the image, heap-limited worker, young generation 12 MB); the two bare servers run through tsx, whose loader stays in their RSS.',
+  'RSS is read after the runs, summed over the server\'s process group (uvicorn included for MLflow).',
+];
 if (nCpu < 2) notes.push('Only one CPU: server and generator share it; numbers are not comparable with two-CPU runs.');
 
 const only = values.only?.split(',').map((s) => s.trim());
@@ -70,6 +76,10 @@ function busiestOthers(): string[] {
   }
 }
 
+// The API runs compiled, as in the image.
+process.stderr.write('bench:api: building inference-api/dist ...\n');
+execFileSync(process.execPath, [fileURLToPath(import.meta.resolve('typescript/bin/tsc')), '-p', fileURLToPath(new URL('../tsconfig.build.json', import.meta.url))], { stdio: 'inherit' });
+
 const startedAt = new Date().toISOString();
 const machine: BenchReport['machine'] = {
   cpus: nCpu,
@@ -88,24 +98,33 @@ for (const target of targets) {
     const url = `${server.url}${target.path}`;
     const bodyFile = bodies[target.body];
     await runWrk({ url, cpu: generatorCpu, connections, durationS: warmupS, bodyFile });
-    const peak = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile });
-    const peakRps = peak.requests / (peak.durationUs / 1e6);
-    const targetRps = peakRps / 2;
-    const half = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile, ratePerConnection: targetRps / connections });
+    const errors = (w: WrkResult) => w.errors.connect + w.errors.read + w.errors.write + w.errors.status + w.errors.timeout;
+    const runs: TargetResult['runs'] = [];
+    for (let i = 0; i < repeats; i++) {
+      const peak = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile });
+      const peakRps = peak.requests / (peak.durationUs / 1e6);
+      const targetRps = peakRps / 2;
+      const half = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile, ratePerConnection: targetRps / connections });
+      runs.push({
+        peak: { rps: peakRps, p50Ms: peak.latencyUs.p50 / 1000, p99Ms: peak.latencyUs.p99 / 1000, errors: errors(peak) },
+        halfPeak: {
+          targetRps,
+          rps: half.requests / (half.durationUs / 1e6),
+          p50Ms: half.latencyUs.p50 / 1000,
+          p99Ms: half.latencyUs.p99 / 1000,
+          p999Ms: half.latencyUs.p999 / 1000,
+          errors: errors(half),
+        },
+      });
+    }
     const rssMb = groupRssMb(server.pgid);
-    const errors = (w: typeof peak) => w.errors.connect + w.errors.read + w.errors.write + w.errors.status + w.errors.timeout;
+    const peakRps = medianOf(runs.map((r) => r.peak)).rps;
     results.push({
       id: target.id,
       label: target.label,
-      peak: { rps: peakRps, p50Ms: peak.latencyUs.p50 / 1000, p99Ms: peak.latencyUs.p99 / 1000, errors: errors(peak) },
-      halfPeak: {
-        targetRps,
-        rps: half.requests / (half.durationUs / 1e6),
-        p50Ms: half.latencyUs.p50 / 1000,
-        p99Ms: half.latencyUs.p99 / 1000,
-        p999Ms: half.latencyUs.p999 / 1000,
-        errors: errors(half),
-      },
+      peak: medianOf(runs.map((r) => r.peak)),
+      halfPeak: medianOf(runs.map((r) => r.halfPeak)),
+      runs,
       rssMb,
       loadAvgBefore,
       loadAvgAfter: loadavg()[0]!,
@@ -126,6 +145,7 @@ const report = BenchReportSchema.parse({
     connections,
     durationS,
     warmupS,
+    repeats,
     body: 'one held-out row of the default model (30 features, ~880 bytes JSON); MLflow targets get it as {"dataframe_records": [row]}',
     halfPeak: 'the same connections with exponential think times so the offered rate is half the measured peak (wrk delay(); closed loop, coordinated omission is small below saturation)',
   },

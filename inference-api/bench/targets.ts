@@ -77,7 +77,8 @@ function api(id: string, label: string, path: string, body: TargetSpec['body'], 
     path,
     body,
     async start(cpu) {
-      const p = launch(cpu, process.execPath, ['--import', 'tsx', join(API_DIR, 'src/server.ts')], apiEnv(env));
+      // The compiled server, as the image runs it (run.ts builds dist/ first).
+      const p = launch(cpu, process.execPath, [join(API_DIR, 'dist/server.js')], apiEnv(env));
       const url = await waitUntil(label, p, () => /rightsize-api listening on (http:\/\/[0-9.:]+)/.exec(p.output())?.[1] ?? null);
       return { url, pgid: p.child.pid!, stop: stopper(p.child) };
     },
@@ -143,7 +144,7 @@ export const TARGETS: TargetSpec[] = [
   mlflowServe,
 ];
 
-/** RSS of every process in the group, in MB. */
+/** RSS of every process in the group (uvicorn workers count), in MB; tsx's esbuild helper does not. */
 export function groupRssMb(pgid: number): number {
   let kb = 0;
   for (const entry of readdirSync('/proc')) {
@@ -151,7 +152,7 @@ export function groupRssMb(pgid: number): number {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
+      if (Number(fields[2]) !== pgid || stat.includes('(esbuild)')) continue;
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     } catch {
