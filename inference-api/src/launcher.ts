@@ -8,6 +8,7 @@
 // the worker with ERR_WORKER_OUT_OF_MEMORY, logged before exiting 1, instead of a V8 abort.
 import { Worker } from 'node:worker_threads';
 import type { Config } from './config.js';
+import { writeFd } from './log-stream.js';
 import type { Sizing } from './limits.js';
 
 export interface WorkerPayload {
@@ -48,8 +49,8 @@ export function runInWorker(payload: WorkerPayload, heap: HeapLimits): void {
   process.on('SIGINT', forward);
   worker.on('error', (err: Error & { code?: string }) => {
     const reason = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the V8 heap limit (${heap.oldGenerationMb ?? 'default'} MiB) was reached` : err.message;
-    process.stderr.write(`${JSON.stringify({ level: 50, time: Date.now(), service: 'rightsize-api', code: err.code, msg: `server stopped: ${reason}` })}\n`);
-    if (err.stack && err.code !== 'ERR_WORKER_OUT_OF_MEMORY') process.stderr.write(`${err.stack}\n`);
+    writeFd(2, `${JSON.stringify({ level: 50, time: Date.now(), service: 'rightsize-api', code: err.code, msg: `server stopped: ${reason}` })}\n`);
+    if (err.stack && err.code !== 'ERR_WORKER_OUT_OF_MEMORY') writeFd(2, `${err.stack}\n`);
     process.exitCode = 1;
   });
   worker.on('exit', (code) => {

@@ -3,6 +3,7 @@
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import type { Sizing } from './limits.js';
+import { writeFd } from './log-stream.js';
 import { startServer } from './serve.js';
 
 export interface RunOptions {
@@ -23,7 +24,7 @@ export async function runServer(options: RunOptions): Promise<void> {
         : (err as { code?: string }).code === 'EADDRINUSE'
           ? `PORT ${options.config.port} on ${options.config.host} is already in use; set PORT to a free port (0 = any)`
           : `startup failed: ${(err as Error).stack ?? String(err)}`;
-    process.stderr.write(`rightsize-api: ${line}\n`);
+    writeFd(2, `rightsize-api: ${line}\n`);
     process.exit(1);
   }
   options.onShutdownRequest((signal) => {

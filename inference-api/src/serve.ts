@@ -4,6 +4,7 @@
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Sizing } from './limits.js';
+import { stdoutStream } from './log-stream.js';
 
 export interface RunningServer {
   app: App;
@@ -27,7 +28,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config,
     sizing,
     ready: false,
-    logger: { level: config.logLevel, base: { service: 'rightsize-api' } },
+    logger: { level: config.logLevel, base: { service: 'rightsize-api' }, stream: stdoutStream },
   });
   const address = await app.listen({ host: config.host, port: config.port });
   app.ctx.state.ready = true;

@@ -32,7 +32,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
   function release(): void {
     inflight--;
   }
-  function onRequest(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  function onRequest(_request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     if (inflight >= options.limit) {
       options.onReject('overload');
       done(

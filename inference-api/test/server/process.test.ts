@@ -82,6 +82,7 @@ describe('graceful shutdown on SIGTERM', () => {
       assert.deepEqual(await Promise.all(inflight), [200, 200, 200, 200], 'in-flight requests finish');
       const exit = await api.exited;
       assert.equal(exit.code, 0, api.output().slice(-2000));
+      assert.match(api.output(), /"msg":"closed"/, 'the last log line is not lost when the worker exits');
       assert.ok(Date.now() - sent < 10_000, 'exits within 10 s');
     });
   }
