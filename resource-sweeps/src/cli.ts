@@ -24,7 +24,7 @@ import { renderCompareHtml, renderCompareMarkdown } from './report/compare.js';
 import { writeReports } from './report/write-reports.js';
 import { createRunStore, type RunStore } from './results/run-store.js';
 import { RUN_SCHEMA_ID } from './results/trial-record.js';
-import { gitCommit, machineInfo, makeRunId, reportsRoot, resolvePlan, resolveRunDir } from './run-setup.js';
+import { composeFilesFromEnv, gitCommit, machineInfo, makeRunId, reportsRoot, resolvePlan, resolveRunDir } from './run-setup.js';
 import { deriveSummary } from './summary/derive-summary.js';
 import { SummarySchema, type Summary } from './summary/summary-schema.js';
 import { attachTerminalProgress } from './terminal/progress.js';
@@ -92,7 +92,7 @@ async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number>
   }
   const owner = createSweepOwner();
   const controller = interruptible();
-  const files = getSweepEnv().RIGHTSIZE_SWEEP_COMPOSE_FILES?.split(',').map((f) => path.resolve(f.trim()));
+  const files = composeFilesFromEnv();
   const runner = createDockerTrialRunner({
     docker,
     stack: createComposeStackAdapter({ docker, ...(files ? { files } : {}) }),

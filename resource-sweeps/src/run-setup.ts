@@ -36,6 +36,11 @@ export async function resolveRunDir(arg: string, root: string, cwd = process.cwd
   throw new SweepError('SWEEP_ERR_RUN_NOT_FOUND', `no run folder "${arg}"`, { file: candidates[0], hint: `run folders live in ${root}; pass a folder path or a run id from there` });
 }
 
+/** Compose files of the stack under test: RIGHTSIZE_SWEEP_COMPOSE_FILES (comma-separated, cwd-relative) or the default. */
+export function composeFilesFromEnv(cwd = process.cwd()): string[] | undefined {
+  return getSweepEnv().RIGHTSIZE_SWEEP_COMPOSE_FILES?.split(',').map((f) => path.resolve(cwd, f.trim()));
+}
+
 export function makeRunId(planName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${planName}`;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createCompose, type Compose } from '@rightsize/compose/compose';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
 import type { TrialConfig } from '../core/config-space.js';
-import { SweepError, throwIfAborted } from '../errors.js';
+import { abortedError, SweepError, throwIfAborted } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
 import type { SampledContainer } from './container-sampler.js';
@@ -49,6 +49,31 @@ export interface StackAdapter {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with `work`, or rejects as soon as the signal aborts (work's own failure is then ignored). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortedError(signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => undefined);
+      reject(abortedError(signal.reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
 
 async function get(url: string, timeoutMs = 2000): Promise<{ status: number; text: string } | null> {
   try {
@@ -96,8 +121,9 @@ export function createComposeStackAdapter(options: { docker: Docker; files?: str
       };
       const timeoutMs = plan.trial.healthy_timeout * 1000;
       onDetail?.(`compose up ${project}: ${config.replicas} x api (${config.cpus} CPU, ${formatMemory(config.memory_mib)})`);
-      await compose.up({ scale: { api: config.replicas }, wait: { timeoutMs } });
-      throwIfAborted(signal);
+      await compose.up({ scale: { api: config.replicas }, wait: false });
+      // compose's wait fails fast (with logs) when a container exits, e.g. OOM-killed while starting
+      await untilAborted(compose.waitHealthy({ timeoutMs, expect: { api: config.replicas } }), signal);
 
       const lb = (await compose.ps('lb'))[0];
       if (!lb) throw new SweepError('SWEEP_ERR_STACK_UP', `compose project ${project} has no "lb" service`, { hint: `check ${files.join(', ')}` });

@@ -8,7 +8,7 @@
 import { configKey, type TrialConfig } from '../core/config-space.js';
 import { frontierSearch, gridSearch, estimateRemainingTrials, gridSize, type Oracle, type TrialAnswer } from '../core/frontier-search.js';
 import { createKnowledge } from '../core/knowledge.js';
-import { isSweepError, throwIfAborted } from '../errors.js';
+import { isSweepError, SweepError, throwIfAborted } from '../errors.js';
 import { loadSteps } from '../plan/plan-schema.js';
 import type { RunStore } from '../results/run-store.js';
 import type { RunMeta, TrialRecord } from '../results/trial-record.js';
@@ -40,6 +40,9 @@ export interface Sweep {
   run(): Promise<SweepResult>;
 }
 
+/** consecutive trials whose stack never came up before the sweep gives up */
+export const MAX_BROKEN_STACKS = 3;
+
 const answerOf = (r: TrialRecord): TrialAnswer => ({ config: r.config, held: r.outcome.held_users, upper: r.outcome.upper_users, valid: r.outcome.valid });
 const replayKey = (config: TrialConfig, attempt: number) => `${configKey(config)}#${attempt}`;
 
@@ -64,6 +67,7 @@ export function createSweep(options: SweepOptions): Sweep {
     const durations: number[] = [];
     let nextIndex = recorded.reduce((max, r) => Math.max(max, r.index + 1), 0);
     let done = 0;
+    let brokenStack = 0;
 
     const progress = (): Progress => {
       const trials_left =
@@ -112,6 +116,15 @@ export function createSweep(options: SweepOptions): Sweep {
       remember(record);
       events.emit('trial:end', { record, progress: progress() });
       await render(false);
+      // the stack never reaching the load, trial after trial, is not about configurations: stop and say so
+      const neverLoaded = record.outcome.steps.length === 0 && record.outcome.failed_step?.reasons.every((r) => r.kind === 'infrastructure');
+      brokenStack = neverLoaded ? brokenStack + 1 : 0;
+      if (brokenStack >= MAX_BROKEN_STACKS) {
+        throw new SweepError('SWEEP_ERR_STACK_UP', `the stack failed to come up in ${brokenStack} trials in a row`, {
+          details: [record.outcome.failed_step?.reasons[0]?.detail ?? ''],
+          hint: `see ${store.dir}/trials/*/ for logs; finished trials are kept, fix the stack and --resume`,
+        });
+      }
       return answerOf(record);
     };
 

@@ -34,7 +34,7 @@ export const TargetSchema = z
     port: positiveInt.max(65535).default(8000),
     /** path that answers 200 once the server can take load */
     health_path: z.string().startsWith('/').default('/health/ready'),
-    /** extra environment for the API containers */
+    /** variables for the compose file (API_MAX_INFLIGHT, API_HEAP_LIMIT_MB, LAB_MODE, ...: compose/README.md) */
     env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   })
   .strict();

@@ -44,6 +44,9 @@ function minimumText(s: SummaryData): string {
   if (s.overall) {
     return `The smallest configuration that held ${users(s.target_users)} users (${objective}) is ${describeConfig(s.overall.config)}, ${total(s.overall)}: ${evidenceText(s.overall)}.`;
   }
+  if (s.counts.trials > 0 && s.counts.valid === 0) {
+    return `No trial was valid, so nothing is known about ${users(s.target_users)} users (${objective}): every trial was ended by the machine, the generator or the infrastructure (see below).`;
+  }
   const best = [...s.per_replicas].map((r) => r.max_held).filter((e): e is Evidence => e !== null).sort((a, b) => b.held_users - a.held_users)[0];
   const most = best ? ` The most any configuration held was ${users(best.held_users)} users, by ${describeConfig(best.config)}: ${evidenceText(best)}.` : ' No configuration held even the first step.';
   return `No configuration among the candidates was shown to hold ${users(s.target_users)} users (${objective}).${most}`;

@@ -23,7 +23,7 @@ import { createSweep } from '../../src/engine/sweep-engine.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID } from '../../src/results/trial-record.js';
-import { machineInfo } from '../../src/run-setup.js';
+import { composeFilesFromEnv, machineInfo } from '../../src/run-setup.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN = path.resolve(here, '../../plans/ci-e2e.yaml');
@@ -48,7 +48,7 @@ test('a small sweep on the real engine reports a minimum whose own trial held th
   const sweep = createSweep({
     store,
     meta: { schema: RUN_SCHEMA_ID, run_id: 'e2e', created_at: new Date().toISOString(), plan_source: PLAN, plan, machine: await machineInfo(docker), git_commit: null },
-    runner: createDockerTrialRunner({ docker, stack: createComposeStackAdapter({ docker }), load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
+    runner: createDockerTrialRunner({ docker, stack: createComposeStackAdapter({ docker, ...(composeFilesFromEnv() ? { files: composeFilesFromEnv() as string[] } : {}) }), load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
   });
   const phases: string[] = [];
   sweep.events.on('trial:phase', (e) => phases.push(e.phase));

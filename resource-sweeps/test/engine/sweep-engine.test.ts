@@ -152,3 +152,22 @@ test('a run folder tells whether its recorded trials settle the search (report w
   assert.equal(await isSearchComplete(m, records), true);
   assert.equal(await isSearchComplete(m, records.slice(0, -1)), false);
 });
+
+test('a stack that never comes up stops the sweep after three trials in a row, keeping them', async (t) => {
+  const dir = await tempDir(t);
+  const runner = createSyntheticRunner({ capacity });
+  const broken: typeof runner = {
+    ...runner,
+    async run(spec, hooks, signal) {
+      const record = await runner.run(spec, hooks, signal);
+      return { ...record, outcome: { ...record.outcome, held_users: 0, upper_users: null, valid: false, end: 'invalid', steps: [], failed_step: { users: spec.ladder[0] ?? 0, reasons: [{ kind: 'infrastructure', detail: 'compose up failed: rlimit' }], machine_bound: false } } };
+    },
+  };
+  await assert.rejects(createSweep({ store: createRunStore({ dir }), meta: meta(), runner: broken }).run(), (e: unknown) => {
+    assert.ok(e instanceof Error && 'code' in e && e.code === 'SWEEP_ERR_STACK_UP');
+    return true;
+  });
+  assert.equal((await createRunStore({ dir }).read()).records.length, 3);
+  const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));
+  assert.match(summary.findings.minimum, /No trial was valid/);
+});
