@@ -1,5 +1,6 @@
 // The bench's data (validated JSON) and its Markdown rendering. Pure: no I/O here.
 import { z } from 'zod';
+import { OverloadResultSchema } from './overload.js';
 
 export const WrkResultSchema = z.object({
   requests: z.number(),
@@ -49,6 +50,7 @@ export const BenchReportSchema = z.object({
     busiestOtherProcesses: z.array(z.string()).describe('top CPU consumers not started by the bench, at the start'),
   }),
   targets: z.array(TargetResultSchema),
+  overload: z.array(OverloadResultSchema),
   verdicts: z.array(z.object({ target: z.string(), value: z.string(), met: z.boolean() })),
   notes: z.array(z.string()),
 });
@@ -107,6 +109,19 @@ export function renderMarkdown(r: BenchReport): string {
     '|---|---|---|',
     ...r.verdicts.map((v) => `| ${v.target} | ${v.value} | ${v.met ? 'yes' : 'no'} |`),
   ];
+  if (r.overload.length) {
+    lines.push(
+      '',
+      `Overload: /predict (micro-batching on) with far more closed-loop wrk connections than MAX_INFLIGHT, each retrying a 503 at once; admitted-request latency is server side (from /metrics).`,
+      '',
+      '| MAX_INFLIGHT | connections | answers/s | goodput (200/s) | 503/s | admitted mean ms | admitted p99 ms (bucket) | event-loop lag p99 ms | wrk timeouts |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...r.overload.map(
+        (o) =>
+          `| ${o.maxInflight} | ${o.connections} | ${Math.round(o.offeredRps)} | ${Math.round(o.goodputRps)} | ${Math.round(o.rejectedRps)} | ${ms(o.admittedMeanMs)} | ${ms(o.admittedP99Ms)} | ${ms(o.eventLoopLagP99Ms)} | ${o.wrkTimeouts} |`,
+      ),
+    );
+  }
   if (r.notes.length) lines.push('', ...r.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BenchReportSchema, medianOf, renderMarkdown, verdicts, type BenchReport, type TargetResult } from './report.js';
-import { DEFAULT_MODEL_DIR, TARGETS, VENV_BIN, groupRssMb } from './targets.js';
+import { runOverload, type OverloadResult } from './overload.js';
+import { DEFAULT_MODEL_DIR, TARGETS, VENV_BIN, api, groupRssMb } from './targets.js';
 import { runWrk } from './wrk.js';
 import type { WrkResult } from './report.js';
 
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     connections: { type: 'string', default: '64' },
     only: { type: 'string' },
+    'overload-connections': { type: 'string', default: '512' },
     out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
   },
 });
@@ -135,6 +137,17 @@ for (const target of targets) {
   }
 }
 
+const overload: OverloadResult[] = [];
+if (!only || only.includes('overload')) {
+  for (const maxInflight of ['256', '32']) {
+    process.stderr.write(`bench:api: overload, MAX_INFLIGHT=${maxInflight} ... `);
+    const target = api('overload', 'overload', '/predict', 'row', { MICRO_BATCHING: 'on', MAX_INFLIGHT: maxInflight });
+    const result = await runOverload({ target, serverCpu, generatorCpu, connections: Number(values['overload-connections']), durationS, bodyFile: bodies.row });
+    overload.push(result);
+    process.stderr.write(`goodput ${Math.round(result.goodputRps)} req/s\n`);
+  }
+}
+
 const report = BenchReportSchema.parse({
   schema: 'rightsize.api-bench/v1',
   startedAt,
@@ -151,6 +164,7 @@ const report = BenchReportSchema.parse({
   },
   machine,
   targets: results,
+  overload,
   verdicts: verdicts(results),
   notes,
 });

@@ -70,7 +70,7 @@ const apiEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
-function api(id: string, label: string, path: string, body: TargetSpec['body'], env: Record<string, string>): TargetSpec {
+export function api(id: string, label: string, path: string, body: TargetSpec['body'], env: Record<string, string>): TargetSpec {
   return {
     id,
     label,

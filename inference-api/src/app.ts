@@ -66,7 +66,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const admission = createAdmission({
     limit: config.limits.maxInflight,
     retryAfterSeconds: config.limits.retryAfterSeconds,
-    onReject: (reason) => metrics.rejected.inc({ reason }),
+    // The hijacked 503 still passes through onResponse (http_requests_total counts it there).
+    onReject: () => metrics.rejected.inc({ reason: 'overload' }),
   });
   admissionRef = admission;
   const inferenceOptions = { plan: model.inputs, run: model.run, observe: metrics.observeInference };

@@ -21,6 +21,7 @@ it('refuses requests past MAX_INFLIGHT with 503 and Retry-After, counts them, an
   assert.equal(app.ctx.admission.inflight(), 0, 'slots are returned');
   const metrics = (await app.inject('/metrics')).body;
   assert.match(metrics, /^inference_requests_rejected_total\{reason="overload"\} 1$/m);
+  assert.match(metrics, /^http_requests_total\{route="\/predict",method="POST",status_code="503"\} 1$/m, 'counted once');
   assert.equal((await send()).statusCode, 200);
 });
 
