@@ -158,8 +158,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Waiting on a socket alone (fetch to a container that accepted but has not answered yet) does
+// not keep Node alive: the process would end mid-run with exit 0 and skip every clean-up.
+const keepAlive = setInterval(() => undefined, 60_000);
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    clearInterval(keepAlive);
+    process.exit(code);
+  },
   (error: unknown) => {
     if (isSweepError(error)) {
       process.stderr.write(`${error.format()}\n`);

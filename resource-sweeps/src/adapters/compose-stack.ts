@@ -15,6 +15,7 @@ import type { Plan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
 import type { SampledContainer } from './container-sampler.js';
 import { freeLoopbackPort } from './free-port.js';
+import { getText } from './http.js';
 import { parseHaproxyCsv, upServers } from './haproxy-stats.js';
 
 export const DEFAULT_COMPOSE_FILE = fileURLToPath(new URL('../../../compose/docker-compose.yml', import.meta.url));
@@ -75,15 +76,6 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-async function get(url: string, timeoutMs = 2000): Promise<{ status: number; text: string } | null> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return { status: res.status, text: await res.text() };
-  } catch {
-    return null;
-  }
-}
-
 export function createComposeStackAdapter(options: { docker: Docker; files?: string[] }): StackAdapter {
   const files = options.files ?? [DEFAULT_COMPOSE_FILE];
   return {
@@ -142,9 +134,9 @@ export function createComposeStackAdapter(options: { docker: Docker; files?: str
       let last = '';
       for (;;) {
         throwIfAborted(signal);
-        const stats = await get(handle.statsUrl);
+        const stats = await getText(handle.statsUrl);
         const up = stats?.status === 200 ? upServers(parseHaproxyCsv(stats.text)).length : 0;
-        const health = up >= config.replicas ? await get(`${handle.hostUrl}${plan.target.health_path}`) : null;
+        const health = up >= config.replicas ? await getText(`${handle.hostUrl}${plan.target.health_path}`) : null;
         if (health?.status === 200) break;
         last = `${up}/${config.replicas} replicas UP in the balancer${health ? `, ${plan.target.health_path} answered ${health.status}` : ''}`;
         if (Date.now() > deadline) {

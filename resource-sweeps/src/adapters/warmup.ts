@@ -3,6 +3,8 @@
  * balancer's loopback port for a few seconds, so JIT, connection pools and ONNX Runtime's first
  * runs are not judged. Not measured for the objective; its counts go into the trial's notes.
  */
+import { fetchWithTimeout } from './http.js';
+
 export interface WarmupOptions {
   /** loopback URL of the endpoint, e.g. http://127.0.0.1:43121/predict */
   url: string;
@@ -29,7 +31,7 @@ export async function warmUp(options: WarmupOptions): Promise<WarmupResult> {
       const body = options.bodies[seq++ % options.bodies.length] as string;
       let key: string;
       try {
-        const res = await fetch(options.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+        const res = await fetchWithTimeout(options.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }, options.timeoutMs ?? 5000);
         await res.arrayBuffer();
         key = String(res.status);
         if (res.ok) result.ok++;

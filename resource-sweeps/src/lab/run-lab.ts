@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
 import { abortedError, SweepError } from '../errors.js';
+import { fetchWithTimeout, getText } from '../adapters/http.js';
 import { removeSweepOwner } from '../adapters/stale-cleanup.js';
 import { markdownTable } from '../report/report-md.js';
 import { labResult, labRows, LabResultSchema, type LabResult, type ServerCounters } from './lab-result.js';
@@ -30,7 +31,7 @@ export interface LabOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function counters(base: string): Promise<{ counters: ServerCounters | null; queue: number | null; busy: number | null }> {
-  const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
+  const text = await (await fetchWithTimeout(`${base}/metrics`, {}, 3000)).text();
   const v = (n: string) => promValue(text, n);
   const [ws, wc, ss, sc] = [v('lab_wait_seconds_sum'), v('lab_wait_seconds_count'), v('lab_service_seconds_sum'), v('lab_service_seconds_count')];
   return {
@@ -45,9 +46,9 @@ export function renderLabMarkdown(r: LabResult): string {
   return [
     `# Queueing lab: M/M/${p.servers}, lambda ${p.lambda}/s, mu ${p.mu}/s (rho ${r.theory.rho.toFixed(3)})`,
     '',
-    markdownTable(['quantity', 'measured', 'theory', 'difference'], labRows(r)),
+    markdownTable(['quantity', 'measured', 'theory', 'difference', 'theory at measured λ, μ'], labRows(r)),
     '',
-    `${r.measured.requests} requests counted, ${r.measured.failed} failed. Theory: ${p.servers === 1 ? 'W = 1/(mu - lambda), p95 = ln 20/(mu - lambda)' : 'Erlang C; p95 from the response-time tail'}; L = lambda W (Little).`,
+    `${r.measured.requests} requests counted, ${r.measured.failed} failed. Theory: ${p.servers === 1 ? 'W = 1/(mu - lambda), p95 = ln 20/(mu - lambda)' : 'Erlang C; p95 from the response-time tail'}; L = lambda W (Little). The last column applies the same formulas to the arrival rate achieved and the service time measured (timer granularity lengthens each service by about 1 ms); near rho = 1 the queue converges slowly, so use longer --duration there.`,
     '',
     `_Method: ${r.method}_`,
     '',
@@ -73,7 +74,7 @@ export async function runLab(options: LabOptions): Promise<{ result: LabResult; 
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (options.signal.aborted) throw abortedError(options.signal.reason);
-      const ok = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const ok = (await getText(`${base}/health/ready`, 1000))?.status === 200;
       if (ok) break;
       if (Date.now() > deadline) throw new SweepError('SWEEP_ERR_LAB', `the lab API did not become ready in 60 s:\n${(await docker.logs(id, { tail: 30 }).catch(() => ({ stdout: '', stderr: '' }))).stderr}`);
       await sleep(300);
@@ -96,7 +97,7 @@ export async function runLab(options: LabOptions): Promise<{ result: LabResult; 
       durationS: options.durationS,
       signal: options.signal,
       send: async () => {
-        const res = await fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(60_000) });
+        const res = await fetchWithTimeout(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, 60_000);
         await res.arrayBuffer();
         return res.status;
       },

@@ -48,8 +48,11 @@ test('the lab result sets measurements beside M/M/1 theory and computes utilisat
   assert.equal(r.theory.mean_response_ms, 100);
   assert.ok(Math.abs(r.theory.p95_response_ms - 1000 * Math.log(20) / 10) < 1e-9);
   assert.equal(r.measured.mean_queue_length, 3.5);
+  assert.equal(r.measured.server_mean_service_ms, 20);
+  // measured lambda 40 and service 20 ms are the nominal ones here: both theories agree
+  assert.equal(r.theory_at_measured?.mean_response_ms, 100);
   const rows = labRows(r);
-  assert.deepEqual(rows.find((row) => row[0] === 'utilisation per server'), ['utilisation per server', '0.800', '0.800', '0.0 %']);
+  assert.deepEqual(rows.find((row) => row[0] === 'utilisation per server'), ['utilisation per server', '0.800', '0.800', '0.0 %', '0.800']);
 });
 
 test('percentiles use the nearest rank', () => {
