@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BenchReportSchema, medianOf, renderMarkdown, verdicts, type BenchReport, type TargetResult } from './report.js';
 import { runOverload, type OverloadResult } from './overload.js';
-import { DEFAULT_MODEL_DIR, TARGETS, VENV_BIN, api, groupRssMb } from './targets.js';
+import { DEFAULT_MODEL_DIR, TARGETS, VENV_BIN, api, groupCpuSeconds, groupRssMb } from './targets.js';
 import { runWrk } from './wrk.js';
 import type { WrkResult } from './report.js';
 
@@ -103,12 +103,14 @@ for (const target of targets) {
     const errors = (w: WrkResult) => w.errors.connect + w.errors.read + w.errors.write + w.errors.status + w.errors.timeout;
     const runs: TargetResult['runs'] = [];
     for (let i = 0; i < repeats; i++) {
+      const cpuBefore = groupCpuSeconds(server.pgid);
       const peak = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile });
+      const cpuUsPerRequest = ((groupCpuSeconds(server.pgid) - cpuBefore) * 1e6) / Math.max(peak.requests, 1);
       const peakRps = peak.requests / (peak.durationUs / 1e6);
       const targetRps = peakRps / 2;
       const half = await runWrk({ url, cpu: generatorCpu, connections, durationS, bodyFile, ratePerConnection: targetRps / connections });
       runs.push({
-        peak: { rps: peakRps, p50Ms: peak.latencyUs.p50 / 1000, p99Ms: peak.latencyUs.p99 / 1000, errors: errors(peak) },
+        peak: { rps: peakRps, p50Ms: peak.latencyUs.p50 / 1000, p99Ms: peak.latencyUs.p99 / 1000, errors: errors(peak), cpuUsPerRequest },
         halfPeak: {
           targetRps,
           rps: half.requests / (half.durationUs / 1e6),

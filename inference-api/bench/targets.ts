@@ -144,6 +144,23 @@ export const TARGETS: TargetSpec[] = [
   mlflowServe,
 ];
 
+/** CPU seconds (user + system) used so far by every process in the group (clock ticks of 1/100 s). */
+export function groupCpuSeconds(pgid: number): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid || stat.includes('(esbuild)')) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // process ended while reading
+    }
+  }
+  return ticks / 100;
+}
+
 /** RSS of every process in the group (uvicorn workers count), in MB; tsx's esbuild helper does not. */
 export function groupRssMb(pgid: number): number {
   let kb = 0;
