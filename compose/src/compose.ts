@@ -33,8 +33,8 @@ export interface ComposeCli {
 let detected: Promise<ComposeCli> | undefined;
 
 /**
- * Finds a Compose CLI: RIGHTSIZE_COMPOSE if set, else `docker compose` (v2), else
- * `docker-compose` (v1). Cached for the process.
+ * Finds a Compose CLI: RIGHTSIZE_COMPOSE if set ("docker compose", "docker-compose" or a
+ * binary's path), else `docker compose` (v2), else `docker-compose` (v1). Cached per process.
  */
 export function detectCompose(opts: { dockerBin?: string; force?: string } = {}): Promise<ComposeCli> {
   if (opts.force || opts.dockerBin) return detect(opts);
@@ -46,18 +46,23 @@ async function detect(opts: { dockerBin?: string; force?: string }): Promise<Com
   const env = getComposeEnv();
   const dockerBin = opts.dockerBin ?? env.RIGHTSIZE_DOCKER_BIN ?? 'docker';
   const forced = opts.force ?? env.RIGHTSIZE_COMPOSE;
-  const candidates: Array<Omit<ComposeCli, 'version'>> = [
-    { flavor: 'v2', file: dockerBin, prefix: ['compose'] },
-    { flavor: 'v1', file: 'docker-compose', prefix: [] },
-  ];
-  const wanted = forced
-    ? candidates.filter((c) => [c.file, ...c.prefix].join(' ') === forced || (forced === 'docker compose' && c.flavor === 'v2') || (forced === 'docker-compose' && c.flavor === 'v1'))
-    : candidates;
+  const plugin = { file: dockerBin, prefix: ['compose'] };
+  const standalone = { file: 'docker-compose', prefix: [] as string[] };
+  // A forced value is "docker compose", "docker-compose", or the path of a compose binary
+  // (v1 or a standalone v2): its flavor comes from the version it reports.
+  const candidates = !forced
+    ? [plugin, standalone]
+    : forced === 'docker compose'
+      ? [plugin]
+      : forced.includes(' ')
+        ? [{ file: forced.split(' ')[0]!, prefix: forced.split(' ').slice(1) }]
+        : [{ file: forced, prefix: [] as string[] }];
   const tried: string[] = [];
-  for (const c of wanted) {
+  for (const c of candidates) {
     try {
       const { stdout } = await exec(c.file, [...c.prefix, 'version', '--short'], { timeoutMs: 20_000 });
-      return { ...c, version: stdout.trim() };
+      const version = stdout.trim().replace(/^v/, '');
+      return { ...c, version, flavor: version.startsWith('1.') ? 'v1' : 'v2' };
     } catch (err) {
       tried.push(`${[c.file, ...c.prefix].join(' ')}: ${(err as Error).message.split('\n')[0]}`);
     }

@@ -26,6 +26,8 @@ export const ComposeEnvSchema = z.object({
   RIGHTSIZE_CA_BUNDLE: optionalString,
   /** Where recipes keep host-side caches (k6 binary, npm tarballs). Default: <repo>/.cache/images. */
   RIGHTSIZE_IMAGE_CACHE: optionalString,
+  /** org.opencontainers.image.source of our images (CI passes the repository URL). */
+  RIGHTSIZE_IMAGE_SOURCE: optionalString,
   /** Publishing: registry host (empty = Docker Hub), repository and credentials. */
   RIGHTSIZE_REGISTRY: optionalString,
   RIGHTSIZE_IMAGE_REPO: optionalString,

@@ -102,7 +102,12 @@ export interface LineStream {
 }
 
 /** Starts a long-running command and calls `onLine` for each stdout line (e.g. `docker stats`). */
-export function streamLines(file: string, args: string[], onLine: (line: string) => void, opts: Pick<ExecOptions, 'env' | 'cwd'> = {}): LineStream {
+export function streamLines(
+  file: string,
+  args: string[],
+  onLine: (line: string) => void,
+  opts: Pick<ExecOptions, 'env' | 'cwd'> & { onStderrLine?: (line: string) => void } = {},
+): LineStream {
   const child = spawn(file, args, { env: childEnv(opts.env), cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let buffered = '';
   let stderr = '';
@@ -117,9 +122,17 @@ export function streamLines(file: string, args: string[], onLine: (line: string)
     }
   });
   child.stderr.setEncoding('utf8');
+  let errBuffered = '';
   child.stderr.on('data', (chunk: string) => {
     // Keep the tail only: a stream can run for an hour.
     stderr = (stderr + chunk).slice(-8192);
+    if (!opts.onStderrLine) return;
+    errBuffered += chunk;
+    let nl: number;
+    while ((nl = errBuffered.indexOf('\n')) >= 0) {
+      opts.onStderrLine(errBuffered.slice(0, nl));
+      errBuffered = errBuffered.slice(nl + 1);
+    }
   });
   const done = new Promise<{ exitCode: number | null; signal: string | null; stderr: string }>((resolve) => {
     child.on('error', (err) => resolve({ exitCode: null, signal: null, stderr: `${stderr}${String(err)}` }));

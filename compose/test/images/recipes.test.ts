@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { API_INPUTS, defineRecipes, planOrder } from '../../src/images/recipes.js';
+import { REPO_ROOT } from '../../src/images/repo-info.js';
+
+const recipes = defineRecipes({ apiVersion: '0.1.0', modelVersion: '0.1.0' });
+
+test('offline builds every stand-in before the images built FROM it', () => {
+  const ids = planOrder(recipes, { offline: true }).map((r) => r.id);
+  assert.deepEqual(new Set(ids), new Set(recipes.map((r) => r.id)));
+  for (const r of recipes) for (const p of r.parents) assert.ok(ids.indexOf(p) < ids.indexOf(r.id), `${p} before ${r.id}`);
+});
+
+test('without --offline only our own images are built (bases come from a registry)', () => {
+  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'api']);
+});
+
+test('--only brings the parents it needs when offline, and nothing else', () => {
+  assert.deepEqual(planOrder(recipes, { offline: true, only: ['k6'] }).map((r) => r.id), ['debian', 'k6']);
+  assert.deepEqual(planOrder(recipes, { offline: true, only: ['api'] }).map((r) => r.id), ['debian', 'node', 'api']);
+  assert.throws(() => planOrder(recipes, { offline: true, only: ['nope'] }), /unknown image recipe "nope"/);
+});
+
+test('the API image hash covers every file its Dockerfile copies from the context', async () => {
+  const dockerfile = await readFile(path.join(REPO_ROOT, 'inference-api/Dockerfile'), 'utf8');
+  const sources = dockerfile
+    .split('\n')
+    .filter((l) => /^COPY\s/.test(l) && !/--from=/.test(l))
+    .flatMap((l) => l.trim().split(/\s+/).slice(1, -1));
+  assert.ok(sources.length >= 5, 'found the COPY lines');
+  for (const src of sources) {
+    assert.ok(API_INPUTS.some((input) => src === input || src.startsWith(`${input}/`)), `${src} is a recipe input`);
+  }
+});
+
+/** `${VAR:-default}` -> default; a literal stays as it is. */
+const imageDefault = (image: string) => /^\$\{[A-Z0-9_]+:-(.+)\}$/.exec(image)?.[1] ?? image;
+
+test('every image the compose files pin is one the builder tags', async () => {
+  const tags = new Set(recipes.flatMap((r) => r.tags));
+  for (const file of ['docker-compose.yml', 'docker-compose.mlflow.yml', 'docker-compose.loadtest.yml']) {
+    const doc = parse(await readFile(path.join(REPO_ROOT, 'compose', file), 'utf8')) as { services: Record<string, { image?: string }> };
+    for (const [name, svc] of Object.entries(doc.services)) {
+      if (!svc.image) continue;
+      assert.ok(tags.has(imageDefault(svc.image)), `${file}: ${name} pins ${imageDefault(svc.image)}, which npm run images does not build`);
+    }
+  }
+});
+
+test('recipes pin the versions the architecture table names', async () => {
+  const doc = await readFile(path.join(REPO_ROOT, 'docs/architecture.md'), 'utf8');
+  for (const r of recipes.filter((x) => x.thirdParty)) assert.ok(doc.includes(`\`${r.tags[0]}\``), `${r.tags[0]} is in docs/architecture.md`);
+});
