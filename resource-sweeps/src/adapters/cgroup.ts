@@ -139,3 +139,9 @@ export function parseProcStat(text: string): { busy: number; total: number } | n
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
   return { busy: total - idleAll, total };
 }
+
+/** Cumulative microseconds in which some task waited for a CPU, from /proc/pressure/cpu ("some ... total=N"); null without PSI. */
+export function parsePressureTotal(text: string): number | null {
+  const m = /^some .*\btotal=(\d+)/m.exec(text);
+  return m ? Number(m[1]) : null;
+}

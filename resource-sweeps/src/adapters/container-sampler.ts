@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Docker } from '@rightsize/compose/docker';
 import type { ContainerSample, HostSample } from '../core/samples.js';
-import { parseProcStat, type CgroupReader, type CgroupReading } from './cgroup.js';
+import { parsePressureTotal, parseProcStat, type CgroupReader, type CgroupReading } from './cgroup.js';
 
 export interface SampledContainer {
   id: string;
@@ -35,6 +35,8 @@ export interface ContainerSamplerOptions {
   onError?: (error: unknown) => void;
   /** /proc/stat text; injectable for tests */
   procStat?: () => Promise<string>;
+  /** /proc/pressure/cpu text ('' without PSI); injectable for tests */
+  cpuPressure?: () => Promise<string>;
   cores: number;
   memUsedMib?: () => number;
 }
@@ -49,11 +51,12 @@ export function startContainerSampler(options: ContainerSamplerOptions): Contain
   const samples: ContainerSample[] = [];
   const host: HostSample[] = [];
   const last = new Map<string, { t: number; reading: CgroupReading }>();
-  let lastHost: { busy: number; total: number } | null = null;
+  let lastHost: { busy: number; total: number; t: number; stall_us: number | null } | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
   const procStat = options.procStat ?? (() => readFile('/proc/stat', 'utf8'));
+  const pressure = options.cpuPressure ?? (() => readFile('/proc/pressure/cpu', 'utf8').catch(() => ''));
 
   async function tick(): Promise<void> {
     const containers = await options.list();
@@ -89,10 +92,12 @@ export function startContainerSampler(options: ContainerSamplerOptions): Contain
       options.onSample?.(sample);
     }
     const stat = parseProcStat(await procStat());
+    const stall_us = parsePressureTotal(await pressure());
     if (stat && lastHost && stat.total > lastHost.total) {
-      host.push({ t, cpu_pct: Math.min(100, (100 * (stat.busy - lastHost.busy)) / (stat.total - lastHost.total)), cores: options.cores, mem_used_mib: options.memUsedMib?.() ?? 0 });
+      const stalled = stall_us !== null && lastHost.stall_us !== null && t > lastHost.t ? Math.min(100, Math.max(0, (100 * (stall_us - lastHost.stall_us)) / ((t - lastHost.t) * 1000))) : null;
+      host.push({ t, cpu_pct: Math.min(100, (100 * (stat.busy - lastHost.busy)) / (stat.total - lastHost.total)), cores: options.cores, mem_used_mib: options.memUsedMib?.() ?? 0, cpu_pressure_pct: stalled });
     }
-    if (stat) lastHost = stat;
+    if (stat) lastHost = { ...stat, t, stall_us };
   }
 
   const loop = () => {

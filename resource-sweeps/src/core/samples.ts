@@ -39,6 +39,8 @@ export const HostSampleSchema = z
     /** busy share of all host cores over the last interval, 0..100 */
     cpu_pct: z.number().min(0).max(100),
     cores: z.number().int().positive(),
+    /** share of the interval in which some runnable task waited for a CPU (PSI /proc/pressure/cpu "some"); null without PSI */
+    cpu_pressure_pct: z.number().min(0).max(100).nullable(),
     mem_used_mib: z.number().nonnegative(),
   })
   .strict();
@@ -134,7 +136,24 @@ export function serviceUsage(samples: readonly ContainerSample[], service: strin
   };
 }
 
-/** Mean host CPU busy % over a window, null without samples. */
-export function hostCpu(samples: readonly HostSample[], window: Window): number | null {
-  return mean(samples.filter((s) => s.t >= window.from && s.t <= window.to).map((s) => s.cpu_pct));
+/** Mean host CPU busy % and CPU pressure % over a window, null without samples. */
+export function hostStats(samples: readonly HostSample[], window: Window): { cpu_pct: number | null; cpu_pressure_pct: number | null } {
+  const inWindow = samples.filter((s) => s.t >= window.from && s.t <= window.to);
+  return {
+    cpu_pct: mean(inWindow.map((s) => s.cpu_pct)),
+    cpu_pressure_pct: mean(inWindow.flatMap((s) => (s.cpu_pressure_pct === null ? [] : [s.cpu_pressure_pct]))),
+  };
+}
+
+/**
+ * Whether the API's own limits were what it ran into during a window: throttled in at least
+ * 10 % of CFS periods, or using 80 % of its CPU limit, or 90 % of its memory limit. Null
+ * without samples.
+ */
+export function isLimitBinding(usage: ServiceUsage): boolean | null {
+  if (usage.containers === 0) return null;
+  const throttled = (usage.throttled_ratio ?? 0) >= 0.1;
+  const cpu = usage.cpu_pct_avg !== null && usage.cpu_limit_pct ? usage.cpu_pct_avg >= 0.8 * usage.cpu_limit_pct : false;
+  const mem = usage.mem_max_mib !== null && usage.mem_limit_mib ? usage.mem_max_mib >= 0.9 * usage.mem_limit_mib : false;
+  return throttled || cpu || mem;
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { LoadSummary, Step } from '@rightsize/loadtest/summary-schema';
 import type { PlanObjective } from '../plan/plan-schema.js';
-import { containerEvents, hostCpu, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample, type ServiceUsage } from './samples.js';
+import { containerEvents, hostStats, isLimitBinding, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample, type ServiceUsage } from './samples.js';
 
 export const FailKindSchema = z.enum(['latency', 'errors', 'oom', 'restart', 'aborted', 'generator', 'infrastructure']);
 export type FailKind = z.infer<typeof FailKindSchema>;
@@ -51,9 +51,12 @@ export const StepVerdictSchema = z
     generator: z.object({ cpu_pct_avg: nullableNumber, valid: z.boolean(), reasons: z.array(z.string()) }).strict(),
     api: ServiceUsageSchema,
     host_cpu_pct: nullableNumber,
+    host_cpu_pressure_pct: nullableNumber,
     pass: z.boolean(),
     valid: z.boolean(),
-    /** the host CPU was saturated while the API was hardly throttled: the machine, not the limit, was the bottleneck */
+    /** the API ran into its own CPU or memory limit (isLimitBinding); null without samples */
+    limit_binding: z.boolean().nullable(),
+    /** failed while the API's limits were not binding and the host was contended: the machine, not the limit, was the bottleneck */
     machine_bound: z.boolean(),
     reasons: z.array(ReasonSchema),
   })
@@ -69,7 +72,7 @@ export const TrialOutcomeSchema = z
     /** false when the trial ended for reasons that say nothing about the API */
     valid: z.boolean(),
     end: z.enum(['target', 'objective', 'invalid']),
-    failed_step: z.object({ users: z.number(), reasons: z.array(ReasonSchema), machine_bound: z.boolean() }).strict().nullable(),
+    failed_step: z.object({ users: z.number(), reasons: z.array(ReasonSchema), machine_bound: z.boolean(), limit_binding: z.boolean().nullable() }).strict().nullable(),
     steps: z.array(StepVerdictSchema),
     events: z.array(z.object({ t: z.number(), name: z.string(), kind: z.enum(['oom', 'restart', 'exit']), detail: z.string() }).strict()),
   })
@@ -83,8 +86,10 @@ export interface EvaluateOptions {
   objective: PlanObjective;
   /** the whole user ladder of the plan; its last value is the target */
   ladder: readonly number[];
-  /** host CPU % above which an unthrottled API failure is blamed on the machine */
+  /** host CPU busy % at or above which the host counts as contended */
   machineBusyPct?: number;
+  /** host CPU pressure % at or above which the host counts as contended */
+  machinePressurePct?: number;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`;
@@ -133,9 +138,12 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
     const definite = [...kinds].some((k) => DEFINITE.has(k));
     const valid = definite || ![...kinds].some((k) => INVALIDATING.has(k));
     const api = serviceUsage(options.samples, 'api', window);
-    const host = hostCpu(options.host, window);
+    const host = hostStats(options.host, window);
     const objectiveFail = kinds.has('latency') || kinds.has('errors');
-    const machine_bound = objectiveFail && host !== null && host >= (options.machineBusyPct ?? 90) && (api.throttled_ratio ?? 0) < 0.1;
+    // an OOM kill is the memory limit binding, however low the last sample before it
+    const limit_binding = kinds.has('oom') ? true : isLimitBinding(api);
+    const contended = (host.cpu_pct ?? 0) >= (options.machineBusyPct ?? 90) || (host.cpu_pressure_pct ?? 0) >= (options.machinePressurePct ?? 20);
+    const machine_bound = objectiveFail && limit_binding === false && contended;
     return {
       users: step.target.value,
       from_s: step.ramp_start_s,
@@ -149,9 +157,11 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
       dropped_iterations: step.dropped_iterations,
       generator: { cpu_pct_avg: step.generator.cpu_pct_avg, valid: step.generator.valid, reasons: step.generator.reasons },
       api,
-      host_cpu_pct: host,
+      host_cpu_pct: host.cpu_pct,
+      host_cpu_pressure_pct: host.cpu_pressure_pct,
       pass: reasons.length === 0,
       valid,
+      limit_binding,
       machine_bound,
       reasons,
     };
@@ -164,10 +174,10 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
     const target = ladder[ladder.length - 1] as number;
     if (held >= target) return { ...base, held_users: held, upper_users: null, valid: true, end: 'target', failed_step: null };
     const reason: Reason = { kind: 'infrastructure', detail: `the load ended at ${held} users, before the target ${target}` };
-    return { ...base, held_users: held, upper_users: null, valid: false, end: 'invalid', failed_step: { users: held, reasons: [reason], machine_bound: false } };
+    return { ...base, held_users: held, upper_users: null, valid: false, end: 'invalid', failed_step: { users: held, reasons: [reason], machine_bound: false, limit_binding: null } };
   }
   const failed = verdicts[failedIndex] as StepVerdict;
-  const failed_step = { users: failed.users, reasons: failed.reasons, machine_bound: failed.machine_bound };
+  const failed_step = { users: failed.users, reasons: failed.reasons, machine_bound: failed.machine_bound, limit_binding: failed.limit_binding };
   if (!failed.valid) return { ...base, held_users: held, upper_users: null, valid: false, end: 'invalid', failed_step };
   // the most it holds is the ladder step below the one that failed (which may lie below this trial's start)
   const below = [...ladder].reverse().find((u) => u < failed.users) ?? 0;
@@ -187,7 +197,7 @@ export function outcomeWithoutLoad(options: { ladder: readonly number[]; firstUs
     upper_users: definite ? below : null,
     valid: definite,
     end: definite ? 'objective' : 'invalid',
-    failed_step: { users: options.firstUsers, reasons: options.reasons, machine_bound: false },
+    failed_step: { users: options.firstUsers, reasons: options.reasons, machine_bound: false, limit_binding: null },
     steps: [],
     events: options.events,
   };

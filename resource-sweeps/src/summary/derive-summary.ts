@@ -44,6 +44,7 @@ export function atStep(step: StepVerdict | undefined): AtStep | null {
     mem_max_mib: step.api.mem_max_mib,
     mem_limit_mib: step.api.mem_limit_mib,
     host_cpu_pct: step.host_cpu_pct,
+    host_cpu_pressure_pct: step.host_cpu_pressure_pct,
   };
 }
 
@@ -91,7 +92,7 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
             }
           : null,
       at_held: atStep(record?.outcome.steps.filter((s) => s.pass).at(-1)),
-      failure: failed ? { users: failed.users, reasons: failed.reasons, machine_bound: failed.machine_bound, at: atStep(record?.outcome.steps.find((s) => s.users === failed.users)) } : null,
+      failure: failed ? { users: failed.users, reasons: failed.reasons, machine_bound: failed.machine_bound, limit_binding: failed.limit_binding, at: atStep(record?.outcome.steps.find((s) => s.users === failed.users)) } : null,
       oversubscribed: totalCost(config).cpus + plan.load.generator.cpus > cores,
     };
   };
@@ -127,6 +128,7 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
     failed_users: r.outcome.failed_step?.users ?? null,
     reasons: r.outcome.failed_step?.reasons ?? [],
     machine_bound: r.outcome.failed_step?.machine_bound ?? false,
+    limit_binding: r.outcome.failed_step?.limit_binding ?? null,
     duration_s: r.duration_s,
     steps: r.outcome.steps.map((s) => ({
       users: s.users,
@@ -141,6 +143,8 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
       mem_limit_mib: s.api.mem_limit_mib,
       throttled_ratio: s.api.throttled_ratio,
       host_cpu_pct: s.host_cpu_pct,
+      host_cpu_pressure_pct: s.host_cpu_pressure_pct,
+      limit_binding: s.limit_binding,
       generator_cpu_pct: s.generator.cpu_pct_avg,
     })),
   }));

@@ -32,7 +32,11 @@ export function evidenceText(e: Evidence): string {
   }
   if (e.failure) {
     const why = reasonText(e.failure.reasons);
-    const machine = e.failure.machine_bound ? ' while the host CPU was saturated and the API hardly throttled (the machine was the limit)' : '';
+    const machine = e.failure.machine_bound
+      ? ' while the API was below its limits and the host CPU contended (the machine was the limit)'
+      : e.failure.limit_binding === false
+        ? ' while the API was below its limits (something else was the bottleneck)'
+        : '';
     return `held ${users(e.held_users)} users, failed at ${users(e.failure.users)}: ${why}${machine}${trialRef(e.trial_index)}`;
   }
   return `held ${users(e.held_users)} users${trialRef(e.trial_index)}`;
@@ -121,7 +125,13 @@ function machineText(s: SummaryData): string {
   }
   if (machineBound.length) {
     out.push(
-      `${machineBound.length} failure${machineBound.length > 1 ? 's' : ''} happened with the host CPU saturated (>= 90 %) while the API was hardly throttled: the ${s.machine.cores}-core machine, shared by the API, the balancer and the generator, was the bottleneck there (${machineBound.map((t) => `#${t.index}`).join(', ')}).`,
+      `${machineBound.length} failure${machineBound.length > 1 ? 's' : ''} happened while the API was below its CPU and memory limits and the host CPU was contended (>= 90 % busy or >= 20 % CPU pressure): the ${s.machine.cores}-core machine, shared by the API, the balancer, the generator and anything else running, was the bottleneck there (${machineBound.map((t) => `#${t.index}`).join(', ')}).`,
+    );
+  }
+  const notBinding = s.trials.filter((t) => !t.machine_bound && t.limit_binding === false && t.end === 'objective' && t.reasons.some((r) => r.kind === 'latency' || r.kind === 'errors'));
+  if (notBinding.length) {
+    out.push(
+      `${notBinding.length} failure${notBinding.length > 1 ? 's' : ''} happened while the API used less than 80 % of its CPU limit, was throttled in under 10 % of periods and stayed below 90 % of its memory: its limits were not the bottleneck, something else was (the balancer, the API's own concurrency, the network) (${notBinding.map((t) => `#${t.index}`).join(', ')}).`,
     );
   }
   const over = s.configs.filter((c) => c.oversubscribed && c.measured);

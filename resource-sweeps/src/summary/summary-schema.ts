@@ -26,6 +26,7 @@ export const AtStepSchema = z
     mem_max_mib: nn,
     mem_limit_mib: nn,
     host_cpu_pct: nn,
+    host_cpu_pressure_pct: nn,
   })
   .strict();
 export type AtStep = z.infer<typeof AtStepSchema>;
@@ -48,7 +49,7 @@ export const EvidenceSchema = z
     /** the highest step it held, from its own trial */
     at_held: AtStepSchema.nullable(),
     /** the step it failed at, from its own trial */
-    failure: z.object({ users: n, reasons: z.array(ReasonSchema), machine_bound: z.boolean(), at: AtStepSchema.nullable() }).strict().nullable(),
+    failure: z.object({ users: n, reasons: z.array(ReasonSchema), machine_bound: z.boolean(), limit_binding: z.boolean().nullable(), at: AtStepSchema.nullable() }).strict().nullable(),
     /** its API limits plus the generator's CPUs exceed the host's cores */
     oversubscribed: z.boolean(),
   })
@@ -81,6 +82,8 @@ export const TrialRowSchema = z
     failed_users: nn,
     reasons: z.array(ReasonSchema),
     machine_bound: z.boolean(),
+    /** the failing step ran into the API's own limits (null: unknown or nothing failed) */
+    limit_binding: z.boolean().nullable(),
     duration_s: n,
     steps: z.array(
       z
@@ -97,6 +100,8 @@ export const TrialRowSchema = z
           mem_limit_mib: nn,
           throttled_ratio: nn,
           host_cpu_pct: nn,
+          host_cpu_pressure_pct: nn,
+          limit_binding: z.boolean().nullable(),
           generator_cpu_pct: nn,
         })
         .strict(),

@@ -68,3 +68,9 @@ test('key-value and /proc/stat parsing ignore what they do not understand', () =
   assert.deepEqual(parseProcStat('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3'), { busy: 150, total: 1000 });
   assert.equal(parseProcStat('nothing'), null);
 });
+
+test('CPU pressure totals come from the "some" line of /proc/pressure/cpu', async () => {
+  const { parsePressureTotal } = await import('../../src/adapters/cgroup.js');
+  assert.equal(parsePressureTotal('some avg10=10.57 avg60=37.01 avg300=52.88 total=1549010231\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n'), 1549010231);
+  assert.equal(parsePressureTotal(''), null);
+});

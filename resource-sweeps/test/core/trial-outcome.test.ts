@@ -7,12 +7,12 @@ import { makeHostSamples, makeLoadSummary, makeSamples } from '../support/fixtur
 const objective = PlanObjectiveSchema.parse({});
 const LADDER = [500, 1000, 1500, 2000];
 
-function judge(steps: Parameters<typeof makeLoadSummary>[0], extra: { samples?: Parameters<typeof makeSamples>[0]; hostPct?: number; aborted?: boolean } = {}) {
+function judge(steps: Parameters<typeof makeLoadSummary>[0], extra: { samples?: Parameters<typeof makeSamples>[0]; hostPct?: number; pressurePct?: number; aborted?: boolean } = {}) {
   const summary = makeLoadSummary(steps, { aborted: extra.aborted ?? false, abortReason: extra.aborted ? 'http_req_duration p(95)<200 crossed' : null });
   return evaluateTrial({
     summary,
     samples: makeSamples(extra.samples ?? { seconds: steps.length * 10 }),
-    host: makeHostSamples(steps.length * 10, () => extra.hostPct ?? 50),
+    host: makeHostSamples(steps.length * 10, () => extra.hostPct ?? 50, () => extra.pressurePct ?? 5),
     objective,
     ladder: LADDER,
   });
@@ -95,12 +95,21 @@ test('a load that stops before the target without failing is invalid, not a pass
   assert.equal(o.end, 'invalid');
 });
 
-test('a latency failure on a busy host with an unthrottled API is flagged as machine-bound', () => {
-  const o = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: { seconds: 20, throttledShare: 0.01 } });
-  assert.equal(o.failed_step?.machine_bound, true);
-  assert.equal(o.valid, true);
+test('a latency failure while the API is below its limits on a contended host is machine-bound', () => {
+  // 0.5 CPU limit, 20 % used, hardly throttled: the limit was not what the API ran into
+  const idle = { seconds: 20, cpuPct: () => 20, throttledShare: 0.01 };
+  const busy = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: idle });
+  assert.equal(busy.failed_step?.machine_bound, true);
+  assert.equal(busy.failed_step?.limit_binding, false);
+  assert.equal(busy.valid, true);
+  const pressured = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 70, pressurePct: 45, samples: idle });
+  assert.equal(pressured.failed_step?.machine_bound, true);
+  const quiet = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 50, pressurePct: 2, samples: idle });
+  assert.equal(quiet.failed_step?.machine_bound, false);
+  assert.equal(quiet.failed_step?.limit_binding, false, 'below its limits, yet not the machine: something else');
   const throttled = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: { seconds: 20, throttledShare: 0.6 } });
   assert.equal(throttled.failed_step?.machine_bound, false);
+  assert.equal(throttled.failed_step?.limit_binding, true);
 });
 
 test('a trial started above the first step reports the ladder step below its first failure as the upper bound', () => {

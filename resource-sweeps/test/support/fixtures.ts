@@ -118,8 +118,8 @@ export function makeSamples(spec: SampleSpec): ContainerSample[] {
   return out;
 }
 
-export function makeHostSamples(seconds: number, cpuPct: (t: number) => number = () => 50): HostSample[] {
-  return Array.from({ length: seconds + 1 }, (_, s) => ({ t: T0 + s * 1000, cpu_pct: cpuPct(s), cores: 2, mem_used_mib: 4000 }));
+export function makeHostSamples(seconds: number, cpuPct: (t: number) => number = () => 50, pressurePct: (t: number) => number | null = () => 5): HostSample[] {
+  return Array.from({ length: seconds + 1 }, (_, s) => ({ t: T0 + s * 1000, cpu_pct: cpuPct(s), cores: 2, mem_used_mib: 4000, cpu_pressure_pct: pressurePct(s) }));
 }
 
 export const LADDER_PLAN: Plan = PlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } } });
