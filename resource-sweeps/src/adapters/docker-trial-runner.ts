@@ -105,7 +105,7 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
       const ladder = loadSteps(plan.load.users);
       let outcome: TrialOutcome;
       if (load) {
-        outcome = evaluateTrial({ summary: load.summary, samples, host, objective: plan.objective, ladder });
+        outcome = evaluateTrial({ summary: load.summary, samples, host, objective: plan.objective, ladder, trialLadder: spec.ladder });
       } else {
         const events = [...containerEvents(samples, 'api'), ...startupEvents];
         const message = failure instanceof Error ? failure.message.split('\n').slice(0, 4).join(' ') : String(failure);

@@ -60,7 +60,7 @@ export function createLoadtestDriver(options: { docker: Docker }): LoadDriver {
         const result = await runLoad(
           {
             engine: plan.load.engine,
-            scenario: 'steps',
+            scenario: plan.load.scenario,
             target: request.url,
             path: requestPath(plan.target.protocol),
             plan: {

@@ -86,10 +86,21 @@ export interface EvaluateOptions {
   objective: PlanObjective;
   /** the whole user ladder of the plan; its last value is the target */
   ladder: readonly number[];
+  /** this trial's user counts from its first step; maps open-model (rate) steps back to users */
+  trialLadder?: readonly number[];
   /** host CPU busy % at or above which the host counts as contended */
   machineBusyPct?: number;
   /** host CPU pressure % at or above which the host counts as contended */
   machinePressurePct?: number;
+}
+
+/**
+ * An open-model step the generator called invalid only because it dropped iterations or fell
+ * short of the offered rate, with its own CPU fine: its VUs were all busy waiting on answers.
+ */
+export function isStarvedBySlowServer(step: Step): boolean {
+  const g = step.generator;
+  return !g.valid && g.reasons.length > 0 && !g.reasons.some((r) => /cpu|memory|mem /i.test(r)) && (g.cpu_pct_avg === null || g.cpu_pct_avg < 80);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`;
@@ -124,9 +135,17 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
     // container events before the first step (warm-up) count against it, after the last against the last
     const mine = events.filter((e) => (i === 0 || e.t > window.from) && (i === steps.length - 1 || e.t <= window.to));
     const reasons = [...eventReasons(mine, objective)];
-    if (!step.generator.valid) reasons.push({ kind: 'generator', detail: `load generator saturated: ${step.generator.reasons.join('; ') || 'invalid'}` });
+    const broken = step.completed && step.requests === 0 ? [] : objectiveReasons(step, objective);
+    if (!step.generator.valid) {
+      if (isStarvedBySlowServer(step) && broken.length > 0) {
+        // open model: every VU was waiting on a slow answer, so k6 could not start more; that is the API being slow
+        for (const r of broken) r.detail += ` (the generator ran out of VUs waiting on slow answers: ${step.generator.reasons.join('; ')})`;
+      } else {
+        reasons.push({ kind: 'generator', detail: `load generator saturated: ${step.generator.reasons.join('; ') || 'invalid'}` });
+      }
+    }
     if (step.completed && step.requests === 0) reasons.push({ kind: 'infrastructure', detail: 'no request completed during the step' });
-    else reasons.push(...objectiveReasons(step, objective));
+    else reasons.push(...broken);
     if (!step.completed && !reasons.some((r) => r.kind !== 'generator')) {
       reasons.push(
         summary.aborted
@@ -145,7 +164,7 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
     const contended = (host.cpu_pct ?? 0) >= (options.machineBusyPct ?? 90) || (host.cpu_pressure_pct ?? 0) >= (options.machinePressurePct ?? 20);
     const machine_bound = objectiveFail && limit_binding === false && contended;
     return {
-      users: step.target.value,
+      users: step.target.kind === 'users' ? step.target.value : (options.trialLadder?.[step.index] ?? step.target.value),
       from_s: step.ramp_start_s,
       to_s: step.end_s,
       completed: step.completed,

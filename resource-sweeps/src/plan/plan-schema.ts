@@ -57,8 +57,12 @@ export type Users = z.infer<typeof UsersSchema>;
 export const LoadSchema = z
   .object({
     engine: z.enum(['k6', 'locust']).default('k6'),
-    /** steps: closed model, virtual users with think time, stepped up */
-    scenario: z.enum(['steps']).default('steps'),
+    /**
+     * steps: closed model, virtual users with think time, stepped up (a slow server slows its own
+     * load). arrival: open model, each step offers the request rate its users would (users / mean
+     * think time) whatever the server does; k6 only, and far fewer generator VUs (memory) than users.
+     */
+    scenario: z.enum(['steps', 'arrival']).default('steps'),
     users: UsersSchema.default({ from: 500, to: 10_000, step: 500 }),
     /** time to ramp linearly into each step */
     ramp: DurationSchema.default(3),
@@ -76,8 +80,15 @@ export const LoadSchema = z
       .strict()
       .default({ cpus: 1, memory: 8192 }),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.scenario === 'steps' || l.engine === 'k6', { message: 'the arrival scenario runs on k6 only', path: ['scenario'] });
 export type Load = z.infer<typeof LoadSchema>;
+
+/** The request rate `users` stand for in the open model (zero latency, mean think time). */
+export function usersToRate(users: number, thinkTime: Load['think_time']): number {
+  const mean = (thinkTime.min + thinkTime.max) / 2;
+  return mean > 0 ? users / mean : users;
+}
 
 export const PlanObjectiveSchema = z
   .object({

@@ -127,3 +127,27 @@ test('per-step API usage sums replicas and compares with the summed limit', () =
   assert.ok(Math.abs((api?.throttled_ratio ?? 0) - 0.2) < 0.01);
   assert.equal(api?.mem_max_mib, 112);
 });
+
+test('open-model steps (request rates) are judged as the users they stand for', () => {
+  const summary = makeLoadSummary([{ users: 500 }, { users: 1000, p95: 400 }]);
+  const rated = { ...summary, steps: summary.steps.map((s) => ({ ...s, target: { kind: 'rate' as const, value: s.target.value / 2 } })) };
+  const o = evaluateTrial({ summary: rated, samples: makeSamples({ seconds: 20 }), host: makeHostSamples(20), objective, ladder: LADDER, trialLadder: [500, 1000, 1500, 2000] });
+  assert.deepEqual(o.steps.map((s) => s.users), [500, 1000]);
+  assert.equal(o.held_users, 500);
+  assert.equal(o.upper_users, 500);
+});
+
+test('an open-model step whose VUs all waited on slow answers is the API failing, not the generator', () => {
+  const summary = makeLoadSummary([{ users: 500 }, { users: 1000, p95: 900 }]);
+  const starved = {
+    ...summary,
+    steps: summary.steps.map((s, i) => (i === 1 ? { ...s, dropped_iterations: 40, generator: { ...s.generator, cpu_pct_avg: 35, valid: false, reasons: ['dropped_iterations=40', 'achieved 60% of the offered rate < 95%'] } } : s)),
+  };
+  const o = evaluateTrial({ summary: starved, samples: makeSamples({ seconds: 20 }), host: makeHostSamples(20), objective, ladder: LADDER });
+  assert.equal(o.valid, true);
+  assert.deepEqual(o.failed_step?.reasons.map((r) => r.kind), ['latency']);
+  assert.match(o.failed_step?.reasons[0]?.detail ?? '', /ran out of VUs/);
+  // the same drops with a fast server: the generator could not keep up, invalid
+  const fast = { ...starved, steps: starved.steps.map((s, i) => (i === 1 ? { ...s, latency_ms: { ...s.latency_ms, p95: 50 } } : s)) };
+  assert.equal(evaluateTrial({ summary: fast, samples: makeSamples({ seconds: 20 }), host: makeHostSamples(20), objective, ladder: LADDER }).valid, false);
+});
