@@ -31,7 +31,10 @@ export interface LineChartOptions {
 
 export function renderLineChart(options: LineChartOptions): string {
   const width = options.width ?? 720;
-  const legendRows = Math.ceil(options.series.length / 3);
+  // legend columns by name length, so long names (image tags, configurations) never overlap
+  const longest = Math.max(0, ...options.series.map((s) => s.name.length));
+  const columns = longest > 44 ? 1 : longest > 28 ? 2 : 3;
+  const legendRows = Math.ceil(options.series.length / columns);
   const height = (options.height ?? 320) + legendRows * 16;
   const margin = { left: 64, right: 16, top: 32, bottom: 48 + legendRows * 16 };
   const plotW = width - margin.left - margin.right;
@@ -74,8 +77,8 @@ export function renderLineChart(options: LineChartOptions): string {
     for (const p of sorted) {
       parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.8" fill="${p.hollow ? '#fff' : color}" stroke="${color}"><title>${escapeXml(`${s.name}: ${formatNumber(p.x)}, ${formatNumber(p.y)}`)}</title></circle>`);
     }
-    const lx = margin.left + (i % 3) * (plotW / 3);
-    const ly = height - margin.bottom + 48 + Math.floor(i / 3) * 16;
+    const lx = margin.left + (i % columns) * (plotW / columns);
+    const ly = height - margin.bottom + 48 + Math.floor(i / columns) * 16;
     parts.push(`<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
     parts.push(text(lx + 22, ly, s.name, 'fill="#222"'));
   });
