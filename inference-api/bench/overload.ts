@@ -38,8 +38,18 @@ function p99FromBuckets(text: string, status: string): number {
   return (buckets.find((b) => b.count >= 0.99 * total)?.le ?? NaN) * 1000;
 }
 
-export async function runOverload(o: { target: TargetSpec; serverCpu: string; generatorCpu: string; connections: number; durationS: number; bodyFile: string }): Promise<OverloadResult> {
+export async function runOverload(o: {
+  target: TargetSpec;
+  serverCpu: string;
+  generatorCpu: string;
+  connections: number;
+  durationS: number;
+  bodyFile: string;
+  /** Told about the running server (null once stopped), so an interrupt can stop it. */
+  track: (server: { stop(): Promise<void> } | null) => void;
+}): Promise<OverloadResult> {
   const server = await o.target.start(o.serverCpu);
+  o.track(server);
   try {
     const url = `${server.url}/predict`;
     const wrk = await runWrk({ url, cpu: o.generatorCpu, connections: o.connections, durationS: o.durationS, bodyFile: o.bodyFile });
@@ -62,5 +72,6 @@ export async function runOverload(o: { target: TargetSpec; serverCpu: string; ge
     };
   } finally {
     await server.stop();
+    o.track(null);
   }
 }

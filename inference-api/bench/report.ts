@@ -36,6 +36,7 @@ export type TargetResult = z.infer<typeof TargetResultSchema>;
 export const BenchReportSchema = z.object({
   schema: z.literal('rightsize.api-bench/v1'),
   startedAt: z.string(),
+  complete: z.boolean().describe('false while running or when interrupted: the targets measured so far'),
   method: z.object({
     serverCpu: z.string(),
     generatorCpu: z.string(),
@@ -100,7 +101,7 @@ export function verdicts(targets: TargetResult[]): BenchReport['verdicts'] {
 export function renderMarkdown(r: BenchReport): string {
   const m = r.method;
   const lines = [
-    `# /predict benchmark (${r.startedAt})`,
+    `# /predict benchmark (${r.startedAt})${r.complete ? '' : ' - INCOMPLETE (interrupted or still running)'}`,
     '',
     `Method: server pinned to ${m.serverCpu}, ${m.generator} pinned to ${m.generatorCpu}; ${m.connections} connections, ${m.warmupS} s warm-up then ${m.repeats} x (peak run + half-peak run) of ${m.durationS} s each, medians shown; ` +
       `body: ${m.body}. Peak = wrk back to back (closed loop). Half peak: ${m.halfPeak}. ` +

@@ -5,7 +5,7 @@
 //
 //   npm run bench:api [-- --duration 10 --warmup 3 --repeat 3 --connections 64 --only predict-single,bare-inference]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,7 @@ const targets = TARGETS.filter((t) => !only || only.includes(t.id)).filter((t) =
 });
 
 const work = mkdtempSync(join(tmpdir(), 'rs-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const golden = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, '../../golden/breast-cancer-gbt.json'), 'utf8')) as { rows: Record<string, number>[] };
 const bodies = { row: join(work, 'row.json'), 'mlflow-records': join(work, 'records.json') };
 writeFileSync(bodies.row, JSON.stringify(golden.rows[0]));
@@ -92,10 +93,51 @@ const machine: BenchReport['machine'] = {
   busiestOtherProcesses: busiestOthers(),
 };
 const results: TargetResult[] = [];
+const overload: OverloadResult[] = [];
+const method = {
+  serverCpu: `CPU ${serverCpu}`,
+  generatorCpu: `CPU ${generatorCpu}`,
+  generator: 'wrk 1 thread',
+  connections,
+  durationS,
+  warmupS,
+  repeats,
+  body: 'one held-out row of the default model (30 features, ~880 bytes JSON); MLflow targets get it as {"dataframe_records": [row]}',
+  halfPeak: 'the same connections with exponential think times so the offered rate is half the measured peak (wrk delay(); closed loop, coordinated omission is small below saturation)',
+};
+mkdirSync(values.out!, { recursive: true });
+const jsonFile = join(values.out!, 'api-bench.json');
+const mdFile = join(values.out!, 'api-bench.md');
+/** Written after every target, so an interrupted run keeps what it measured. */
+function save(complete: boolean): BenchReport {
+  const report = BenchReportSchema.parse({
+    schema: 'rightsize.api-bench/v1',
+    startedAt,
+    complete,
+    method,
+    machine,
+    targets: results,
+    overload,
+    verdicts: verdicts(results),
+    notes,
+  });
+  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(mdFile, renderMarkdown(report));
+  return report;
+}
+let current: { stop(): Promise<void> } | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\nbench:api: ${signal}: stopping the server under test; ${jsonFile} keeps the ${results.length} target(s) measured\n`);
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 for (const target of targets) {
   process.stderr.write(`bench:api: ${target.label} ... `);
   const loadAvgBefore = loadavg()[0]!;
   const server = await target.start(serverCpu);
+  current = server;
   try {
     const url = `${server.url}${target.path}`;
     const bodyFile = bodies[target.body];
@@ -136,44 +178,22 @@ for (const target of targets) {
     process.stderr.write(`${Math.round(peakRps)} req/s\n`);
   } finally {
     await server.stop();
+    current = null;
   }
+  save(false);
 }
 
-const overload: OverloadResult[] = [];
 if (!only || only.includes('overload')) {
   for (const maxInflight of ['256', '32']) {
     process.stderr.write(`bench:api: overload, MAX_INFLIGHT=${maxInflight} ... `);
     const target = api('overload', 'overload', '/predict', 'row', { MICRO_BATCHING: 'on', MAX_INFLIGHT: maxInflight });
-    const result = await runOverload({ target, serverCpu, generatorCpu, connections: Number(values['overload-connections']), durationS, bodyFile: bodies.row });
+    const result = await runOverload({ target, serverCpu, generatorCpu, connections: Number(values['overload-connections']), durationS, bodyFile: bodies.row, track: (s) => (current = s) });
     overload.push(result);
     process.stderr.write(`goodput ${Math.round(result.goodputRps)} req/s\n`);
+    save(false);
   }
 }
 
-const report = BenchReportSchema.parse({
-  schema: 'rightsize.api-bench/v1',
-  startedAt,
-  method: {
-    serverCpu: `CPU ${serverCpu}`,
-    generatorCpu: `CPU ${generatorCpu}`,
-    generator: 'wrk 1 thread',
-    connections,
-    durationS,
-    warmupS,
-    repeats,
-    body: 'one held-out row of the default model (30 features, ~880 bytes JSON); MLflow targets get it as {"dataframe_records": [row]}',
-    halfPeak: 'the same connections with exponential think times so the offered rate is half the measured peak (wrk delay(); closed loop, coordinated omission is small below saturation)',
-  },
-  machine,
-  targets: results,
-  overload,
-  verdicts: verdicts(results),
-  notes,
-});
-mkdirSync(values.out!, { recursive: true });
-const jsonFile = join(values.out!, 'api-bench.json');
-const mdFile = join(values.out!, 'api-bench.md');
-writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-writeFileSync(mdFile, renderMarkdown(report));
+const report = save(true);
 process.stdout.write(renderMarkdown(report));
 process.stderr.write(`bench:api: wrote ${jsonFile} and ${mdFile}\n`);
