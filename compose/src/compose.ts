@@ -42,7 +42,7 @@ export function detectCompose(opts: { dockerBin?: string; force?: string } = {})
   return detected;
 }
 
-async function detect(opts: { dockerBin?: string; force?: string }): Promise<ComposeCli> {
+function candidatesFor(opts: { dockerBin?: string; force?: string }): Array<{ file: string; prefix: string[] }> {
   const env = getComposeEnv();
   const dockerBin = opts.dockerBin ?? env.RIGHTSIZE_DOCKER_BIN ?? 'docker';
   const forced = opts.force ?? env.RIGHTSIZE_COMPOSE;
@@ -50,27 +50,46 @@ async function detect(opts: { dockerBin?: string; force?: string }): Promise<Com
   const standalone = { file: 'docker-compose', prefix: [] as string[] };
   // A forced value is "docker compose", "docker-compose", or the path of a compose binary
   // (v1 or a standalone v2): its flavor comes from the version it reports.
-  const candidates = !forced
-    ? [plugin, standalone]
-    : forced === 'docker compose'
-      ? [plugin]
-      : forced.includes(' ')
-        ? [{ file: forced.split(' ')[0]!, prefix: forced.split(' ').slice(1) }]
-        : [{ file: forced, prefix: [] as string[] }];
+  if (!forced) return [plugin, standalone];
+  if (forced === 'docker compose') return [plugin];
+  if (forced.includes(' ')) return [{ file: forced.split(' ')[0]!, prefix: forced.split(' ').slice(1) }];
+  return [{ file: forced, prefix: [] }];
+}
+
+async function probe(c: { file: string; prefix: string[] }): Promise<ComposeCli> {
+  const { stdout } = await exec(c.file, [...c.prefix, 'version', '--short'], { timeoutMs: 20_000 });
+  const version = stdout.trim().replace(/^v/, '');
+  return { ...c, version, flavor: version.startsWith('1.') ? 'v1' : 'v2' };
+}
+
+async function detect(opts: { dockerBin?: string; force?: string }): Promise<ComposeCli> {
   const tried: string[] = [];
-  for (const c of candidates) {
+  for (const c of candidatesFor(opts)) {
     try {
-      const { stdout } = await exec(c.file, [...c.prefix, 'version', '--short'], { timeoutMs: 20_000 });
-      const version = stdout.trim().replace(/^v/, '');
-      return { ...c, version, flavor: version.startsWith('1.') ? 'v1' : 'v2' };
+      return await probe(c);
     } catch (err) {
       tried.push(`${[c.file, ...c.prefix].join(' ')}: ${(err as Error).message.split('\n')[0]}`);
     }
   }
+  const forced = opts.force ?? getComposeEnv().RIGHTSIZE_COMPOSE;
   throw new RightsizeError(
     'COMPOSE_ERR_NOT_INSTALLED',
     `no Compose CLI found (tried ${tried.join('; ')}). Install the Compose v2 plugin or docker-compose (Debian: apt-get install -y docker-compose)${forced ? `, or unset RIGHTSIZE_COMPOSE="${forced}"` : ''}.`,
   );
+}
+
+/**
+ * Every Compose CLI that answers: the v2 plugin and v1 when both are installed, plus
+ * RIGHTSIZE_COMPOSE_V2_BIN (a standalone v2 binary), so tests can prove both spellings.
+ */
+export async function listComposeClis(): Promise<ComposeCli[]> {
+  const extra = getComposeEnv().RIGHTSIZE_COMPOSE_V2_BIN;
+  const found: ComposeCli[] = [];
+  for (const c of [...candidatesFor({}), ...(extra ? [{ file: extra, prefix: [] as string[] }] : [])]) {
+    const cli = await probe(c).catch(() => undefined);
+    if (cli && !found.some((f) => f.file === cli.file && f.prefix.join() === cli.prefix.join())) found.push(cli);
+  }
+  return found;
 }
 
 export interface ComposeOptions {

@@ -18,6 +18,8 @@ export const ComposeEnvSchema = z.object({
   RIGHTSIZE_DOCKER_BIN: optionalString,
   /** Force the compose CLI: `docker compose` or `docker-compose` (default: detect, v2 first). */
   RIGHTSIZE_COMPOSE: optionalString,
+  /** A standalone Compose v2 binary that tests also run the stack with (next to the detected CLI). */
+  RIGHTSIZE_COMPOSE_V2_BIN: optionalString,
   /** docker CLI used for BuildKit builds (needs `--secret`); default: detect. */
   RIGHTSIZE_BUILD_DOCKER_BIN: optionalString,
   /** Debian mirror for debootstrap; default: the first `URIs:` in /etc/apt/sources.list.d. */

@@ -49,11 +49,12 @@ describe('rightsize-api image', () => {
     assert.equal(who.stdout.trim(), '1000');
   });
 
-  it('is non-root, labelled, health-checked, pruned and under 250 MB', async (t) => {
+  it('is non-root, labelled, health-checked, telemetry-free, pruned and under 250 MB', async (t) => {
     if (!(await requireDocker(t, { images: [API_IMAGE] }))) return;
     const image = (await docker.imageInspect(API_IMAGE))!;
-    const config = image.Config as { User?: string; Labels?: Record<string, string>; Healthcheck?: { Test?: string[] }; Entrypoint?: string[] };
+    const config = image.Config as { User?: string; Env?: string[]; Labels?: Record<string, string>; Healthcheck?: { Test?: string[] }; Entrypoint?: string[] };
     assert.equal(config.User, '1000:1000');
+    assert.ok(config.Env?.includes('ORT_DISABLE_TELEMETRY=1'), 'ONNX Runtime telemetry is off');
     assert.ok(config.Healthcheck?.Test?.join(' ').includes('/health/ready'));
     for (const key of ['version', 'revision', 'source']) assert.ok(config.Labels?.[`org.opencontainers.image.${key}`], `label org.opencontainers.image.${key}`);
     assert.ok(image.Size < 250e6, `image is ${(image.Size / 1e6).toFixed(1)} MB`);

@@ -125,6 +125,7 @@ async function buildOne(recipe: Recipe, o: BuildImagesOptions): Promise<ImageRes
       });
     }
     const built = await o.docker.imageInspect(recipe.tags[0]!);
+    if (current && built && current.Id !== built.Id) await dropReplaced(o.docker, current.Id);
     return { id: recipe.id, tags: recipe.tags, status: 'built', recipeHash: hash, imageId: built?.Id, sizeBytes: built?.Size, durationMs: Date.now() - t0, reason };
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -165,4 +166,15 @@ async function contextFor(recipe: Recipe, o: BuildImagesOptions, onLog: (l: stri
   }
   const a = { cacheDir: o.cacheDir, repoRoot: o.repoRoot, onLog };
   return ctx.artifact === 'node' ? prepareNodeContext(a) : prepareK6Context(a);
+}
+
+/**
+ * The image a rebuild replaced is left untagged; remove it so rebuilds do not pile up dangling
+ * images. By id and without force: the engine refuses when it still has a tag (someone tagged
+ * it) or a container uses it, and then it stays. Never prunes anything else.
+ */
+async function dropReplaced(docker: Docker, id: string): Promise<void> {
+  const img = await docker.imageInspect(id).catch(() => undefined);
+  if (!img || (img.RepoTags?.length ?? 0) > 0 || !img.Config?.Labels?.[RECIPE_LABEL]) return;
+  await docker.cli(['image', 'rm', id]).catch(() => undefined);
 }

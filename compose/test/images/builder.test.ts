@@ -44,16 +44,23 @@ describe('image builder', () => {
     const build = () =>
       buildImages({ recipes: [recipe], catalog: [recipe], offline: true, force: false, docker, repoRoot: root, cacheDir: root, caBundle: path.join(root, 'ca.pem'), mirror: 'unused', source: 'test' });
 
+    const built = new Set<string>();
+    t.after(async () => {
+      for (const id of built) await docker.imageRm(id).catch(() => undefined);
+    });
     const first = await build();
+    built.add(first.results[0]!.imageId!);
     assert.equal(first.results[0]!.status, 'built', JSON.stringify(first.results[0]!.error));
     const second = await build();
     assert.equal(second.results[0]!.status, 'up-to-date');
     assert.equal(second.results[0]!.imageId, first.results[0]!.imageId);
     await writeFile(path.join(root, 'input.txt'), 'two\n');
     const third = await build();
+    built.add(third.results[0]!.imageId!);
     assert.equal(third.results[0]!.status, 'built');
     assert.equal(third.results[0]!.reason, 'recipe changed');
     assert.notEqual(third.results[0]!.imageId, first.results[0]!.imageId);
+    assert.equal(await docker.imageInspect(first.results[0]!.imageId!), undefined, 'the replaced, now untagged image was removed');
 
     const run = await docker.cli(['run', '--rm', '--label', `io.rightsize.owner=${owner}`, tag, 'sh', '-c', 'cat /secret-lines /input.txt; ls /run/secrets 2>/dev/null | wc -l']);
     assert.deepEqual(run.stdout.trim().split('\n'), ['1', 'two', '0']);
