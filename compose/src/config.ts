@@ -14,6 +14,8 @@ export const ComposeEnvSchema = z.object({
   CI: flag,
   /** Same effect as CI for the Docker tier, for local runs that must not skip. */
   RIGHTSIZE_REQUIRE_DOCKER: flag,
+  /** testcontainers' reaper (Ryuk) image cannot be pulled without a registry: it must be off. */
+  TESTCONTAINERS_RYUK_DISABLED: flag,
   /** docker CLI used for run/inspect/stats/compose v2 (default: `docker` on PATH). */
   RIGHTSIZE_DOCKER_BIN: optionalString,
   /** Force the compose CLI: `docker compose` or `docker-compose` (default: detect, v2 first). */
