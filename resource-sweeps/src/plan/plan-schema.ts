@@ -62,7 +62,7 @@ export const LoadSchema = z
      * load). arrival: open model, each step offers the request rate its users would (users / mean
      * think time) whatever the server does; k6 only, and far fewer generator VUs (memory) than users.
      */
-    scenario: z.enum(['steps', 'arrival']).default('steps'),
+    scenario: z.enum(['steps', 'arrival']).default('arrival'),
     users: UsersSchema.default({ from: 500, to: 10_000, step: 500 }),
     /** time to ramp linearly into each step */
     ramp: DurationSchema.default(3),
@@ -70,10 +70,10 @@ export const LoadSchema = z
     hold: DurationSchema.default(9),
     /** each user waits uniformly between min and max seconds between requests */
     think_time: z
-      .object({ min: DurationSchema.default(1), max: DurationSchema.default(3) })
+      .object({ min: DurationSchema.default(5), max: DurationSchema.default(15) })
       .strict()
       .refine((t) => t.min <= t.max, { message: 'think_time.min is above think_time.max', path: ['min'] })
-      .default({ min: 1, max: 3 }),
+      .default({ min: 5, max: 15 }),
     /** the generator's own fixed limits: generous, never the API's */
     generator: z
       .object({ cpus: z.number().positive().default(1), memory: MemoryMibSchema.default(8192) })
@@ -106,8 +106,8 @@ export type PlanObjective = z.infer<typeof PlanObjectiveSchema>;
 export const CandidatesSchema = z
   .object({
     replicas: candidateList(positiveInt.max(32), 'replica count').default([1, 2, 3]),
-    cpus: candidateList(z.number().min(0.01).max(64), 'CPU limit').default([0.25, 0.5, 1, 1.5]),
-    memory: candidateList(MemoryMibSchema, 'memory limit').default([192, 256, 384]),
+    cpus: candidateList(z.number().min(0.01).max(64), 'CPU limit').default([0.1, 0.25, 0.5, 1]),
+    memory: candidateList(MemoryMibSchema, 'memory limit').default([128, 192, 256]),
   })
   .strict();
 export type Candidates = z.infer<typeof CandidatesSchema>;
