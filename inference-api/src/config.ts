@@ -65,6 +65,7 @@ export const EnvSchema = z.object({
 
   ORT_INTRA_OP_THREADS: auto(z.coerce.number().int().min(1).max(1024)),
   ORT_INTER_OP_THREADS: int(1, 1024, 1),
+  ORT_DISABLE_TELEMETRY: flag(true),
   HEAP_LIMIT_MB: z
     .union([z.literal('auto'), z.literal('off'), z.coerce.number().int().min(16).max(1_048_576)], {
       error: 'expected "auto", "off" or a size in MiB (>= 16)',
@@ -125,6 +126,7 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
   runtime: {
     intraOpThreads: env.ORT_INTRA_OP_THREADS,
     interOpThreads: env.ORT_INTER_OP_THREADS,
+    ortTelemetryDisabled: env.ORT_DISABLE_TELEMETRY,
     heapLimitMb: env.HEAP_LIMIT_MB,
     heapFraction: env.HEAP_FRACTION,
     youngGenerationMb: env.HEAP_YOUNG_MB,
@@ -155,6 +157,16 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     return `${name}: ${issue.message}${got}`;
   });
   return { ok: false, problems: [...new Set(problems)] };
+}
+
+/**
+ * ONNX Runtime's Linux library (1.29+) uploads usage telemetry unless ORT_DISABLE_TELEMETRY=1,
+ * and reads that variable itself when it loads. Serving a model must not phone home by default,
+ * so the parsed choice is written back before the library is imported (the worker thread shares
+ * this process's environment).
+ */
+export function applyLibraryEnvironment(config: Readonly<Config>): void {
+  process.env.ORT_DISABLE_TELEMETRY = config.runtime.ortTelemetryDisabled ? '1' : '0';
 }
 
 /** The process adapter: reads process.env once; on bad values prints every problem and exits 2. */

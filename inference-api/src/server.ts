@@ -4,11 +4,12 @@
 // or an explicit --max-old-space-size, right here with V8's defaults.
 import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { loadConfig } from './config.js';
+import { applyLibraryEnvironment, loadConfig } from './config.js';
 import { deriveSizing, readCgroupLimits } from './limits.js';
 import { runInWorker } from './launcher.js';
 
 const config = loadConfig();
+applyLibraryEnvironment(config);
 const cgroup = await readCgroupLimits(config.runtime.cgroupRoot);
 const sizing = deriveSizing({
   cgroup,
