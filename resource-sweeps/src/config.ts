@@ -15,6 +15,8 @@ export const SweepEnvSchema = z.object({
   RIGHTSIZE_CGROUP_ROOT: optionalString,
   /** compose file(s) of the stack under test, comma-separated (default compose/docker-compose.yml) */
   RIGHTSIZE_SWEEP_COMPOSE_FILES: optionalString,
+  /** bearer token of the live page/API (`serve`, `--serve`); required to bind beyond loopback */
+  RIGHTSIZE_SWEEP_TOKEN: optionalString,
   /** no colours and no in-place progress line (also when stdout is not a terminal) */
   NO_COLOR: optionalString,
 });

@@ -19,6 +19,16 @@ export const SWEEP_ERRORS = {
   SWEEP_ERR_LOAD: 'the load generator failed',
   SWEEP_ERR_ABORTED: 'the sweep was stopped',
   SWEEP_ERR_LAB: 'the queueing lab could not run',
+  // the live page and HTTP API (src/web)
+  SWEEP_ERR_BAD_REQUEST: 'the request does not match its schema',
+  SWEEP_ERR_UNAUTHORIZED: 'a valid bearer token is required',
+  SWEEP_ERR_FORBIDDEN: 'cross-site or foreign-host request refused',
+  SWEEP_ERR_BUSY: 'a sweep or an ad-hoc load is already running',
+  SWEEP_ERR_NOT_RUNNING: 'nothing is running to stop',
+  SWEEP_ERR_TARGET_REFUSED: 'load may only go to loopback or to the run\'s own containers',
+  SWEEP_ERR_NO_BALANCER: 'no load balancer answers to read its backends',
+  SWEEP_ERR_NOT_FOUND: 'no such route or file',
+  SWEEP_ERR_INTERNAL: 'internal error',
 } as const;
 
 export type SweepErrorCode = keyof typeof SWEEP_ERRORS;

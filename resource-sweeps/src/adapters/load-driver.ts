@@ -31,6 +31,7 @@ export interface LoadProgress {
   rps: number;
   error_rate: number;
   p95_ms: number | null;
+  generator?: { cpu_pct: number | null; mem_mib: number | null; dropped: number | null };
 }
 
 export interface LoadResult {
@@ -90,6 +91,7 @@ export function createLoadtestDriver(options: { docker: Docker }): LoadDriver {
                   rps,
                   error_rate: rps > 0 ? Math.min(1, (e.failedPerS ?? 0) / rps) : 0,
                   p95_ms: null,
+                  generator: { cpu_pct: e.generatorCpuPct, mem_mib: e.generatorMemMb, dropped: e.dropped },
                 });
               } else if (e.type === 'log' && e.level !== 'info') hooks.onLog(e.message);
               else if (e.type === 'stopping') hooks.onLog(`load stopping: ${e.reason}`);
