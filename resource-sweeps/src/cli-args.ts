@@ -6,8 +6,18 @@ import { parseArgs } from 'node:util';
 import { SweepError } from './errors.js';
 import { parseDuration } from './plan/units.js';
 
+/** the live page/API (`serve`, `--serve`); host/token policy is checked by src/web/web-options.ts */
+export interface ServeArgs {
+  host: string | null;
+  port: number | null;
+  token: string | null;
+  target: string | null;
+  statsUrl: string | null;
+}
+
 export type Command =
-  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; compare: string | null; reports: string | null; runId: string | null }
+  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; compare: string | null; reports: string | null; runId: string | null; serve?: ServeArgs }
+  | { kind: 'serve'; web: ServeArgs; reports: string | null }
   | { kind: 'plan'; plan: string | null; quick: boolean }
   | { kind: 'report'; run: string; compare: string | null; reports: string | null }
   | { kind: 'lab'; lambda: number; mu: number; servers: number; durationS: number; image: string; reports: string | null }
@@ -19,6 +29,7 @@ export const USAGE = `Usage: npm run sweep -- [options]            run a sweep (
        npm run sweep -- report <run> [--compare <run>]   re-render a run's summary and reports
        npm run sweep -- lab --lambda L --mu M [--servers C] [--duration 60s]
        npm run sweep -- cleanup                  remove what crashed sweeps left in Docker
+       npm run sweep -- serve [--port N]         the live page and HTTP API: start, watch and stop sweeps
 
 Options:
   --plan <file>      plan YAML (relative to the current directory)
@@ -27,6 +38,13 @@ Options:
   --compare <run>    put this sweep beside another one (folder or run id) in compare-<other>.html
   --reports <dir>    where run folders go (default resource-sweeps/reports)
   --run-id <id>      name of the new run's folder (default <time>-<plan name>)
+  --serve            also serve the live page and HTTP API while this sweep runs
+  --port <n>         port of the live page (default 8089; 0 = any free port)
+  --host <addr>      address to bind (default 127.0.0.1); anything else needs --token
+  --token <t>        bearer token for starting/stopping load and the event stream
+                     (or RIGHTSIZE_SWEEP_TOKEN); at least 16 characters
+  --target <url>     default target of ad-hoc loads (POST /swarm; default http://127.0.0.1:8080)
+  --stats-url <url>  HAProxy stats CSV to read when no trial stack is up (default http://127.0.0.1:8404/stats;csv)
   -h, --help         this text`;
 
 function fail(message: string, key?: string): never {
@@ -59,6 +77,12 @@ export function parseCliArgs(argv: readonly string[]): Command {
         servers: { type: 'string' },
         duration: { type: 'string' },
         image: { type: 'string' },
+        serve: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        target: { type: 'string' },
+        'stats-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -72,12 +96,25 @@ export function parseCliArgs(argv: readonly string[]): Command {
     const extra = Object.entries(v).filter(([k, val]) => val !== undefined && val !== false && !allowed.includes(k));
     if (extra.length) fail(`--${extra[0]?.[0]} does not apply to ${where}`, `--${extra[0]?.[0]}`);
   };
+  const WEB = ['port', 'host', 'token', 'target', 'stats-url'];
+  const serveArgs = (): ServeArgs => {
+    let port: number | null = null;
+    if (v.port !== undefined) {
+      port = Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a whole number from 0 to 65535, got "${v.port}"`, '--port');
+    }
+    return { host: v.host ?? null, port, token: v.token ?? null, target: v.target ?? null, statsUrl: v['stats-url'] ?? null };
+  };
   if (sub === undefined) {
-    only(['plan', 'quick', 'resume', 'compare', 'reports', 'run-id'], 'a sweep run');
+    if (!v.serve) {
+      const web = WEB.find((k) => (v as Record<string, unknown>)[k] !== undefined);
+      if (web) fail(`--${web} applies to the live page: add --serve (or use \`npm run sweep -- serve\`)`, `--${web}`);
+    }
+    only(['plan', 'quick', 'resume', 'compare', 'reports', 'run-id', 'serve', ...WEB], 'a sweep run');
     if (v.plan && v.quick) fail('--plan and --quick are alternatives: give one', '--quick');
     if (v.resume && (v.plan || v.quick || v['run-id'])) fail('--resume continues a run with the plan it started with: drop --plan/--quick/--run-id', '--resume');
     if (v['run-id'] !== undefined && !/^[A-Za-z0-9][\w.-]*$/.test(v['run-id'])) fail('--run-id may use letters, digits, ".", "_" and "-"', '--run-id');
-    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, compare: v.compare ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null };
+    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, compare: v.compare ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null, ...(v.serve ? { serve: serveArgs() } : {}) };
   }
   if (positionals.length > (sub === 'report' ? 2 : 1)) fail(`unexpected argument "${positionals[positionals.length - 1]}"`);
   switch (sub) {
@@ -102,10 +139,13 @@ export function parseCliArgs(argv: readonly string[]): Command {
       if (durationS === null || durationS <= 0 || durationS > 3600) fail(`--duration must be a duration up to 1h like "60s" or "2m", got "${v.duration}"`, '--duration');
       return { kind: 'lab', lambda, mu, servers, durationS, image: v.image ?? 'rightsize-api:latest', reports: v.reports ?? null };
     }
+    case 'serve':
+      only(['reports', ...WEB], '"serve"');
+      return { kind: 'serve', web: serveArgs(), reports: v.reports ?? null };
     case 'cleanup':
       only([], '"cleanup"');
       return { kind: 'cleanup' };
     default:
-      return fail(`unknown command "${sub}" (commands: plan, report, lab, cleanup)`);
+      return fail(`unknown command "${sub}" (commands: plan, report, lab, serve, cleanup)`);
   }
 }

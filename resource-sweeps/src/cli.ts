@@ -28,6 +28,7 @@ import { composeFilesFromEnv, gitCommit, machineInfo, makeRunId, reportsRoot, re
 import { deriveSummary } from './summary/derive-summary.js';
 import { SummarySchema, type Summary } from './summary/summary-schema.js';
 import { attachTerminalProgress } from './terminal/progress.js';
+import { attachWeb, checkServeArgs, serveCommand } from './web/cli-serve.js';
 
 const out = process.stdout;
 
@@ -71,6 +72,7 @@ function interruptible(): AbortController {
 
 async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number> {
   const root = reportsRoot(cmd.reports);
+  if (cmd.serve) checkServeArgs(cmd.serve, root);
   // a bad plan or folder is reported before anything touches Docker
   const resumeDir = cmd.resume ? await resolveRunDir(cmd.resume, root) : null;
   const wanted = resumeDir ? null : await resolvePlan(cmd);
@@ -103,16 +105,23 @@ async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number>
   });
   const sweep = createSweep({ store, ...(meta ? { meta } : {}), runner, signal: controller.signal });
   const detach = attachTerminalProgress(sweep.events, { out, live: Boolean(out.isTTY) && !getSweepEnv().NO_COLOR });
+  const runMeta = meta ?? (await store.readMeta());
+  const web = cmd.serve ? await attachWeb({ args: cmd.serve, reportsRoot: root, sweep, abort: controller, runId: runMeta.run_id, dir: store.dir, plan: runMeta.plan, owner, out }) : null;
   try {
-    const result = await sweep.run();
+    const running = sweep.run();
+    web?.follow(running);
+    const result = await running;
     detach();
     const extra = cmd.compare ? await writeCompare(store, result.summary, cmd.compare, root) : [];
     out.write(`\n${result.summary.findings.minimum}\n\nreports:\n${[...result.files, ...extra].map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
     if (result.stopped) out.write(`\nstopped; continue with: npm run sweep -- --resume ${path.relative(process.cwd(), store.dir)}\n`);
+    await removeSweepOwner(docker, owner).catch(() => undefined);
+    await web?.linger(out);
     return result.stopped ? 130 : 0;
   } finally {
     detach();
     await removeSweepOwner(docker, owner).catch(() => undefined);
+    await web?.close().catch(() => undefined);
   }
 }
 
@@ -148,6 +157,8 @@ async function main(argv: string[]): Promise<number> {
       out.write(`\n${renderLabMarkdown(result)}\n${files.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
       return 0;
     }
+    case 'serve':
+      return serveCommand(cmd.web, reportsRoot(cmd.reports), out);
     case 'cleanup': {
       const n = await removeStaleSweeps(await requireEngine());
       out.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by sweeps that are no longer running\n`);

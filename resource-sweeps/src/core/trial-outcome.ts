@@ -11,10 +11,10 @@ import type { LoadSummary, Step } from '@rightsize/loadtest/summary-schema';
 import type { PlanObjective } from '../plan/plan-schema.js';
 import { containerEvents, hostStats, isLimitBinding, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample, type ServiceUsage } from './samples.js';
 
-export const FailKindSchema = z.enum(['latency', 'errors', 'oom', 'restart', 'aborted', 'generator', 'infrastructure']);
+export const FailKindSchema = z.enum(['latency', 'errors', 'oom', 'restart', 'aborted', 'generator', 'machine', 'infrastructure']);
 export type FailKind = z.infer<typeof FailKindSchema>;
 /** kinds that say nothing about the API: the step is invalid */
-const INVALIDATING: ReadonlySet<FailKind> = new Set(['generator', 'infrastructure']);
+const INVALIDATING: ReadonlySet<FailKind> = new Set(['generator', 'machine', 'infrastructure']);
 /** kinds that are the API's fault whatever the generator did */
 const DEFINITE: ReadonlySet<FailKind> = new Set(['oom', 'restart']);
 
@@ -92,6 +92,8 @@ export interface EvaluateOptions {
   machineBusyPct?: number;
   /** host CPU pressure % at or above which the host counts as contended */
   machinePressurePct?: number;
+  /** generator CPU wait % (its runnable time spent waiting for a core) at or above which it counts as starved */
+  generatorWaitPct?: number;
 }
 
 /**
@@ -154,15 +156,26 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
       );
     }
     const kinds = new Set(reasons.map((r) => r.kind));
-    const definite = [...kinds].some((k) => DEFINITE.has(k));
-    const valid = definite || ![...kinds].some((k) => INVALIDATING.has(k));
     const api = serviceUsage(options.samples, 'api', window);
     const host = hostStats(options.host, window);
     const objectiveFail = kinds.has('latency') || kinds.has('errors');
     // an OOM kill is the memory limit binding, however low the last sample before it
     const limit_binding = kinds.has('oom') ? true : isLimitBinding(api);
-    const contended = (host.cpu_pct ?? 0) >= (options.machineBusyPct ?? 90) || (host.cpu_pressure_pct ?? 0) >= (options.machinePressurePct ?? 20);
+    // the load runner may report how long the generator waited for a CPU (optional in its schema)
+    const generatorWait = (step.generator as { cpu_wait_pct?: number | null }).cpu_wait_pct ?? null;
+    const contended =
+      (host.cpu_pct ?? 0) >= (options.machineBusyPct ?? 90) || (host.cpu_pressure_pct ?? 0) >= (options.machinePressurePct ?? 20) || (generatorWait ?? 0) >= (options.generatorWaitPct ?? 50);
     const machine_bound = objectiveFail && limit_binding === false && contended;
+    if (machine_bound) {
+      // the limits were not what broke: the numbers describe the machine, so the step is invalid (retried, or undecided)
+      const f = (x: number | null, unit = ' %') => (x === null ? '?' : `${Math.round(x)}${unit}`);
+      reasons.push({
+        kind: 'machine',
+        detail: `the machine, not the limits: host CPU ${f(host.cpu_pct)} busy, ${f(host.cpu_pressure_pct)} CPU pressure${generatorWait === null ? '' : `, generator waiting for a CPU ${f(generatorWait)} of the time`}, while the API used ${api.cpu_pct_avg !== null && api.cpu_limit_pct ? f((100 * api.cpu_pct_avg) / api.cpu_limit_pct) : '?'} of its CPU limit, throttled in ${f((api.throttled_ratio ?? 0) * 100)} of periods`,
+      });
+    }
+    const finalKinds = new Set(reasons.map((r) => r.kind));
+    const valid = [...finalKinds].some((k) => DEFINITE.has(k)) || ![...finalKinds].some((k) => INVALIDATING.has(k));
     return {
       users: step.target.kind === 'users' ? step.target.value : (options.trialLadder?.[step.index] ?? step.target.value),
       from_s: step.ramp_start_s,

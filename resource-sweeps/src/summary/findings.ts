@@ -116,16 +116,17 @@ function lowerText(s: SummaryData): string {
 }
 
 function machineText(s: SummaryData): string {
-  const invalid = s.trials.filter((t) => !t.valid);
   const machineBound = s.trials.filter((t) => t.machine_bound);
+  const invalid = s.trials.filter((t) => !t.valid && !t.machine_bound);
   const out: string[] = [];
   if (invalid.length) {
     const at = invalid.map((t) => `#${t.index} ${describeConfig(t.config)} at ${users(t.failed_users ?? t.held_users)} users (${reasonText(t.reasons)})`).join('; ');
     out.push(`${invalid.length} trial${invalid.length > 1 ? 's were' : ' was'} invalid, so the machine or the load generator, not the configuration, ended ${invalid.length > 1 ? 'them' : 'it'}: ${at}.`);
   }
   if (machineBound.length) {
+    const at = machineBound.map((t) => `#${t.index} ${describeConfig(t.config)} at ${users(t.failed_users ?? 0)} users`).join('; ');
     out.push(
-      `${machineBound.length} failure${machineBound.length > 1 ? 's' : ''} happened while the API was below its CPU and memory limits and the host CPU was contended (>= 90 % busy or >= 20 % CPU pressure): the ${s.machine.cores}-core machine, shared by the API, the balancer, the generator and anything else running, was the bottleneck there (${machineBound.map((t) => `#${t.index}`).join(', ')}).`,
+      `${machineBound.length} trial${machineBound.length > 1 ? 's' : ''} broke the objective while the API was below its CPU and memory limits and the machine was contended (host >= 90 % busy, >= 20 % CPU pressure, or the generator waiting for a CPU half the time): the ${s.machine.cores}-core machine, shared by the API, the balancer, the generator and anything else running, was the limit, so those trials count as invalid, not as the configuration failing: ${at}.`,
     );
   }
   const notBinding = s.trials.filter((t) => !t.machine_bound && t.limit_binding === false && t.end === 'objective' && t.reasons.some((r) => r.kind === 'latency' || r.kind === 'errors'));

@@ -95,21 +95,27 @@ test('a load that stops before the target without failing is invalid, not a pass
   assert.equal(o.end, 'invalid');
 });
 
-test('a latency failure while the API is below its limits on a contended host is machine-bound', () => {
+test('a latency failure while the API is below its limits on a contended host is the machine: invalid, not the API failing', () => {
   // 0.5 CPU limit, 20 % used, hardly throttled: the limit was not what the API ran into
   const idle = { seconds: 20, cpuPct: () => 20, throttledShare: 0.01 };
   const busy = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: idle });
   assert.equal(busy.failed_step?.machine_bound, true);
   assert.equal(busy.failed_step?.limit_binding, false);
-  assert.equal(busy.valid, true);
+  assert.equal(busy.valid, false);
+  assert.equal(busy.end, 'invalid');
+  assert.equal(busy.upper_users, null);
+  assert.equal(busy.held_users, 500);
+  assert.match(busy.failed_step?.reasons.find((r) => r.kind === 'machine')?.detail ?? '', /host CPU 97 % busy.*API used 40 % of its CPU limit/);
   const pressured = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 70, pressurePct: 45, samples: idle });
   assert.equal(pressured.failed_step?.machine_bound, true);
   const quiet = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 50, pressurePct: 2, samples: idle });
   assert.equal(quiet.failed_step?.machine_bound, false);
   assert.equal(quiet.failed_step?.limit_binding, false, 'below its limits, yet not the machine: something else');
+  assert.equal(quiet.valid, true);
   const throttled = judge([{ users: 500 }, { users: 1000, p95: 500 }], { hostPct: 97, samples: { seconds: 20, throttledShare: 0.6 } });
   assert.equal(throttled.failed_step?.machine_bound, false);
   assert.equal(throttled.failed_step?.limit_binding, true);
+  assert.equal(throttled.valid, true);
 });
 
 test('a trial started above the first step reports the ladder step below its first failure as the upper bound', () => {
