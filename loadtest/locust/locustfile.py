@@ -17,8 +17,11 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import signal
 import sys
 import time
+
+import gevent
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,7 +42,7 @@ if not _doc.get("rows"):
 BODIES = [json.dumps(row).encode() for row in _doc["rows"]]
 
 collector = Collector()
-state: dict = {"t0": None, "abort": None, "users_max": 0, "host": "", "worker": False}
+state: dict = {"t0": None, "abort": None, "users_max": 0, "host": "", "worker": False, "stop": False}
 
 
 def _emit(line: str) -> None:
@@ -52,6 +55,16 @@ def _on_init(environment, **_kw):
     state["worker"] = isinstance(environment.runner, WorkerRunner)
     if state["worker"]:
         environment.runner.register_message("rs_t0", lambda environment, msg, **kw: state.update(t0=msg.data["t0"]))
+    elif getattr(environment.parsed_options, "headless", False):
+        # Headless, Locust installs its own SIGTERM handler only after the shape has finished, and
+        # SIGINT may be ignored (a background job). Both end the shape at its next tick instead,
+        # and Locust then quits the usual way, so the per-step results are still written.
+        def _stop() -> None:
+            state["stop"] = True
+            _emit("RS_STOP requested")
+
+        gevent.signal_handler(signal.SIGTERM, _stop)
+        gevent.signal_handler(signal.SIGINT, _stop)
 
 
 @events.request.add_listener
@@ -78,7 +91,9 @@ def _on_worker_report(client_id, data, **_kw):
 def _on_quit(exit_code, **_kw):
     if state["t0"] is None or state["worker"]:
         return
-    duration = min(time.time() - state["t0"], CONFIG.duration_s) if state["abort"] is None else time.time() - state["t0"]
+    elapsed = time.time() - state["t0"]
+    # a run that went to the end of its plan lasted the plan (Locust stops a moment later)
+    duration = elapsed if state["abort"] or state["stop"] else min(elapsed, CONFIG.duration_s)
     raw = build_raw(CONFIG, collector, f"{state['host'].rstrip('/')}{CONFIG.path}", state["t0"], duration, state["users_max"], state["abort"])
     tmp = f"{CONFIG.summary_path}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -116,7 +131,7 @@ class StepShape(LoadTestShape):
         if runner is not None:
             total = runner.stats.total
             _emit("RS_LIVE=" + json.dumps({"requests": total.num_requests, "failed": total.num_failures, "users": runner.user_count}))
-        if elapsed >= CONFIG.duration_s or state["abort"] is not None:
+        if elapsed >= CONFIG.duration_s or state["abort"] is not None or state["stop"]:
             return None
         step = CONFIG.step_at(elapsed)
         if elapsed >= step.ramp_start_s + 1:

@@ -59,6 +59,7 @@ export function buildSummary(input: BuildSummaryInput): LoadSummary {
         toMs: t0 + toS * 1000,
         dropped: dropped.get(plan.index) ?? 0,
         achievedRatio,
+        expected: offered === null ? undefined : { requests: offered * windowS, poisson: raw.scenario === 'poisson' },
         rules: input.rules,
       }),
     };

@@ -37,6 +37,7 @@ const FLAGS: Record<string, [string, Kind]> = {
   'vu-budget': ['vuBudgetS', 'number'],
   'slo-warmup': ['sloWarmupS', 'number'],
   'max-generator-cpu': ['health.maxCpuPct', 'number'],
+  'max-generator-cpu-wait': ['health.maxCpuWaitPct', 'number'],
   payloads: ['payloads', 'string'],
   out: ['outDir', 'string'],
   'run-id': ['runId', 'string'],
@@ -131,8 +132,15 @@ Load goes only to loopback or to a service on a Docker network this run created.
   --think-min S --think-max S think time between a user's requests (default 1 / 2.5)
   --rates R1,R2               poisson: requests per second, one step each
   --p95 MS --p99 MS --max-error-rate F   objective; a step that breaks it ends the run
+  --slo-warmup S              seconds into each hold before latency counts (default min(5, hold/3))
+  --timeout S                 request timeout (default 10)
+  --check-every N             check one response in N against the contract (default 20, 0 = never)
+  --vu-budget S               arrival: latency each pre-allocated VU budgets for (default 0.5)
+  --max-generator-cpu PCT     generator CPU (% of its share) above which a step is invalid (default 80)
+  --max-generator-cpu-wait PCT  % of runnable time waiting for a CPU above which a step is invalid (default: off, reported only)
   --runtime auto|local|docker k6/Locust in its container (auto if the image exists) or local
   --generator-cpus N --generator-memory 6g --generator-cpuset auto|none|LIST
+  --image REF                 generator image (default grafana/k6:1.8.1 / locustio/locust:2.47.0)
   --network NAME --network-owner OWNER   the run's Docker network (for service targets)
   --workers N                 Locust distributed mode: N worker processes/containers
   --payloads FILE             request rows (default loadtest/data/payloads.json)

@@ -16,6 +16,8 @@ export const LoadEnvSchema = z.object({
   /** local `locust` executable; default: `locust` on PATH */
   RIGHTSIZE_LOCUST_BIN: optionalString,
   RIGHTSIZE_LOCUST_IMAGE: z.preprocess(unsetIfEmpty, z.string().default('locustio/locust:2.47.0')),
+  /** where `npm run images` keeps the k6 binary it builds (a fallback local k6); default <repo>/.cache/images */
+  RIGHTSIZE_IMAGE_CACHE: optionalString,
   /** where runs write their folders; default loadtest/results under the repository */
   RIGHTSIZE_LOAD_RESULTS: optionalString,
   HOME: optionalString,

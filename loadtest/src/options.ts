@@ -65,12 +65,17 @@ export const LoadOptionsSchema = z
     /** check one response in N against the contract (0 = never) */
     checkEvery: z.number().int().nonnegative().default(20),
     /** arrival: latency budget per pre-allocated VU, seconds */
-    vuBudgetS: positive.default(1),
+    vuBudgetS: positive.default(0.5),
     sloWarmupS: nonNegative.optional(),
     health: z
-      .object({ maxCpuPct: positive.max(100).default(80), minAchievedRatio: z.number().min(0).max(1).default(0.95) })
+      .object({
+        maxCpuPct: positive.max(100).default(80),
+        minAchievedRatio: z.number().min(0).max(1).default(0.95),
+        /** off (null) by default: see generator-health.ts */
+        maxCpuWaitPct: positive.max(100).nullable().default(null),
+      })
       .strict()
-      .default({ maxCpuPct: 80, minAchievedRatio: 0.95 }),
+      .default({ maxCpuPct: 80, minAchievedRatio: 0.95, maxCpuWaitPct: null }),
     /** payloads.json to send (default: loadtest/data/payloads.json) */
     payloads: z.string().min(1).optional(),
     /** run folder; default <results>/<run id> */

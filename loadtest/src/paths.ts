@@ -13,6 +13,21 @@ export const DATA_DIR = path.join(LOADTEST_DIR, 'data');
 export const LOCUST_DIR = path.join(LOADTEST_DIR, 'locust');
 export const DEFAULT_PAYLOADS = path.join(DATA_DIR, 'payloads.json');
 
+const REPO_DIR = path.dirname(LOADTEST_DIR);
+
+/**
+ * Local engines found without configuration, after RIGHTSIZE_*_BIN and PATH: the static k6 that
+ * `npm run images -- --offline` builds into its cache, and a Locust venv at .cache/locust-venv
+ * (python3 -m venv .cache/locust-venv && .cache/locust-venv/bin/pip install -r loadtest/locust/requirements.txt).
+ */
+export function fallbackK6Paths(): string[] {
+  const cache = getLoadEnv().RIGHTSIZE_IMAGE_CACHE;
+  return [path.join(cache ? path.resolve(process.cwd(), cache) : path.join(REPO_DIR, '.cache', 'images'), 'k6-1.8.1', 'k6')];
+}
+export function fallbackLocustPaths(): string[] {
+  return [path.join(REPO_DIR, '.cache', 'locust-venv', 'bin', 'locust')];
+}
+
 export function resultsRoot(): string {
   const fromEnv = getLoadEnv().RIGHTSIZE_LOAD_RESULTS;
   return fromEnv ? path.resolve(process.cwd(), fromEnv) : path.join(LOADTEST_DIR, 'results');

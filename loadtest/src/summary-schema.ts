@@ -45,6 +45,12 @@ export const GeneratorHealthSchema = z
     cpu_pct_avg: nonNegative.nullable(),
     cpu_pct_max: nonNegative.nullable(),
     mem_mb_max: nonNegative.nullable(),
+    /**
+     * % of its runnable time the generator waited for a CPU (run-queue delay from schedstat):
+     * other work on the machine or its own CPU limit holding it back. Optional: summaries
+     * written before it existed have none.
+     */
+    cpu_wait_pct: nonNegative.nullable().optional(),
     /** achieved / offered request rate (open model); null for a closed model */
     achieved_ratio: nonNegative.nullable(),
     valid: z.boolean(),

@@ -41,4 +41,26 @@ describe('Locust in containers against the API in its container', () => {
       assert.equal(new Set(samples.map((s) => s.source)).size, workers + 1, 'every Locust container was sampled');
     });
   }
+
+  test('an interrupted Locust run stops at once and still writes its per-step results', async (t) => {
+    if (!(await requireDocker(t, { images: [API_IMAGE, LOCUST_IMAGE] }))) return;
+    const api = await startApi(t, 'load-locust-stop');
+    const controller = new AbortController();
+    const started = Date.now();
+    const { summary } = await runLoad(
+      {
+        engine: 'locust',
+        target: api.serviceUrl,
+        plan: { ...SMALL, holdS: 6 },
+        generator: { runtime: 'docker', cpus: 0.5, memory: '512m', network: api.network, networkOwner: api.owner },
+        outDir: await tempDir(t),
+      },
+      { docker: api.docker, signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.step?.index === 1 && e.elapsedS! > 9 && controller.abort() },
+    );
+    assert.equal(summary.aborted, true);
+    assert.match(summary.abort_reason!, /^interrupted/);
+    assert.deepEqual(summary.steps.map((s) => s.completed), [true, false]);
+    assert.ok(summary.steps[1]!.requests > 0);
+    assert.ok(Date.now() - started < 25_000, 'stopped within seconds, not killed after the grace period');
+  });
 });

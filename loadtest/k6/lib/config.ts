@@ -92,7 +92,7 @@ export function readConfig(scenario: ScenarioName, env: Record<string, string | 
     sloWarmupS: num('RS_SLO_WARMUP', Math.min(5, holdS / 3), nonNegative, 'seconds >= 0')!,
     requestTimeoutS: num('RS_TIMEOUT', 10, positive, 'seconds > 0')!,
     checkEvery: num('RS_CHECK_EVERY', 20, (v) => v >= 0 && Number.isInteger(v), 'a whole number >= 0')!,
-    vuBudgetS: num('RS_VU_BUDGET', 1, positive, 'seconds > 0')!,
+    vuBudgetS: num('RS_VU_BUDGET', 0.5, positive, 'seconds > 0')!,
     maxInflight: num('RS_MAX_INFLIGHT', 1000, wholePositive, 'a whole number > 0')!,
     summaryPath: get('RS_SUMMARY') ?? 'raw-summary.json',
   };

@@ -1,12 +1,14 @@
 /**
- * k6 as a local process: the binary from RIGHTSIZE_K6_BIN, PATH or ~/go/bin (where
- * `go install go.k6.io/k6@v1.8.1` puts it). Its CPU and memory are sampled from /proc.
+ * k6 as a local process: the binary from RIGHTSIZE_K6_BIN, PATH, ~/go/bin (where
+ * `go install go.k6.io/k6@v1.8.1` puts it) or the image builder's cache. Its CPU and memory are
+ * sampled from /proc.
  */
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { getLoadEnv } from '../config.js';
+import { fallbackK6Paths } from '../paths.js';
 import { LoadError } from '../errors.js';
 import type { LoadOptions } from '../options.js';
 import { readProc, startProcSampler } from '../sampling/proc-sampler.js';
@@ -23,8 +25,7 @@ export async function findLocalK6(): Promise<string | null> {
   const env = getLoadEnv();
   if (env.RIGHTSIZE_K6_BIN) return env.RIGHTSIZE_K6_BIN;
   const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...(env.HOME ? [path.join(env.HOME, 'go', 'bin')] : [])];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, 'k6');
+  for (const candidate of [...dirs.map((d) => path.join(d, 'k6')), ...fallbackK6Paths()]) {
     try {
       await access(candidate, constants.X_OK);
       return candidate;

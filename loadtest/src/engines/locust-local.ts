@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Plan } from '../../k6/lib/plan.js';
 import { getLoadEnv } from '../config.js';
+import { fallbackLocustPaths } from '../paths.js';
 import { LoadError } from '../errors.js';
 import type { LoadOptions } from '../options.js';
 import { startProcSampler } from '../sampling/proc-sampler.js';
@@ -22,10 +23,11 @@ const run = promisify(execFile);
 export async function findLocalLocust(): Promise<string | null> {
   const env = getLoadEnv();
   if (env.RIGHTSIZE_LOCUST_BIN) return env.RIGHTSIZE_LOCUST_BIN;
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+  const candidates = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'locust')), ...fallbackLocustPaths()];
+  for (const candidate of candidates) {
     try {
-      await access(path.join(dir, 'locust'), constants.X_OK);
-      return path.join(dir, 'locust');
+      await access(candidate, constants.X_OK);
+      return candidate;
     } catch {
       // next
     }

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { GeneratorSample } from '../generator-health.js';
+import { readSchedstat, waitShare, type SchedReading } from './schedstat.js';
 import type { OnSample, Sampler } from './types.js';
 
 /** USER_HZ: /proc reports CPU time in these ticks; fixed at 100 by the Linux ABI on x86 and arm. */
@@ -59,16 +60,16 @@ async function childrenOf(pid: number): Promise<number[]> {
  */
 export function startProcSampler(opts: { pid: number; includeChildren: boolean; coresPerProcess?: number; intervalMs?: number; onSample?: OnSample }): Sampler {
   const samples: GeneratorSample[] = [];
-  const last = new Map<number, { ticks: number; atMs: number }>();
+  const last = new Map<number, { ticks: number; atMs: number; sched: SchedReading | null }>();
   let stopped = false;
   const tick = async () => {
     const pids = [opts.pid, ...(opts.includeChildren ? await childrenOf(opts.pid) : [])];
     for (const pid of pids) {
-      const r = await readProc(pid);
+      const [r, sched] = await Promise.all([readProc(pid), readSchedstat(pid)]);
       const atMs = Date.now();
       if (!r) continue;
       const prev = last.get(pid);
-      last.set(pid, { ticks: r.ticks, atMs });
+      last.set(pid, { ticks: r.ticks, atMs, sched });
       if (!prev || atMs <= prev.atMs) continue;
       const cpuSeconds = (r.ticks - prev.ticks) / TICKS_PER_S;
       const sample = {
@@ -76,6 +77,7 @@ export function startProcSampler(opts: { pid: number; includeChildren: boolean; 
         source: `pid:${pid}`,
         cpuPct: Math.max(0, (cpuSeconds / ((atMs - prev.atMs) / 1000) / (opts.coresPerProcess ?? r.cores)) * 100),
         memBytes: r.rssBytes,
+        cpuWaitPct: prev.sched && sched ? waitShare(prev.sched, sched) : null,
       };
       samples.push(sample);
       opts.onSample?.(sample);
