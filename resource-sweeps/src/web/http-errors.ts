@@ -113,6 +113,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       error = new SweepError('SWEEP_ERR_INTERNAL', 'internal error');
     }
     const body = errorBody(error, keys);
+    if (error.code === 'SWEEP_ERR_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
     return reply.code(body.statusCode).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

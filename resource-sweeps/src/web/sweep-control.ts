@@ -148,6 +148,8 @@ export function createSweepControl(deps: SweepControlDeps & { factory: SweepFact
       await active?.done;
     },
     runId: () => active?.prepared.runId ?? null,
+    /** the owner label value of the current sweep's Docker objects */
+    owner: () => active?.prepared.owner ?? null,
     dirOf: (runId: string) => runs.get(runId) ?? null,
   };
 }

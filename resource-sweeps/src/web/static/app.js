@@ -222,9 +222,10 @@ function renderNow(snap) {
     lineChart({ title: 'throughput', xLabel: 's since the load started', yLabel: 'req/s', series: [{ name: 'req/s', points: xs.map((p) => ({ x: p.x, y: p.rps })) }], id: 'chart-rps' }),
     lineChart({ title: 'errors', xLabel: 's since the load started', yLabel: '% of requests', series: [{ name: 'errors %', points: xs.map((p) => ({ x: p.x, y: p.error_rate * 100 })), color: '#D55E00' }], references: sweep && sweep.plan ? [{ y: sweep.plan.objective.max_error_rate * 100, label: 'objective' }] : [], id: 'chart-errors' }),
   ];
-  const t0 = cur ? cur.started_at : swarm ? swarm.started_at : 0;
-  const rt = S.rtime.filter((p) => p.y !== null && p.t >= t0).map((p) => ({ x: (p.t - t0) / 1000, y: p.y }));
-  charts.push(lineChart({ title: 'response time at the balancer', xLabel: 's since the trial started', yLabel: 'ms', series: [{ name: 'HAProxy mean, last 1024 requests', points: rt, color: '#CC79A7' }], references: sweep && sweep.p95_objective_ms ? [{ y: sweep.p95_objective_ms, label: `p95 objective ${sweep.p95_objective_ms} ms` }] : [], id: 'chart-latency', empty: 'no balancer read yet' }));
+  // the balancer is read on the server's clock; load points carry both that clock and the load's own
+  const t0 = last ? last.t - last.elapsed_s * 1000 : Infinity;
+  const rt = S.rtime.filter((p) => p.y !== null && p.t >= t0 - 30000).map((p) => ({ x: (p.t - t0) / 1000, y: p.y }));
+  charts.push(lineChart({ title: 'response time at the balancer', xLabel: 's since the load started', yLabel: 'ms', series: [{ name: 'HAProxy mean, last 1024 requests', points: rt, color: '#CC79A7' }], references: sweep && sweep.p95_objective_ms ? [{ y: sweep.p95_objective_ms, label: `p95 objective ${sweep.p95_objective_ms} ms` }] : [], id: 'chart-latency', empty: 'no balancer read yet' }));
   $('now-charts').innerHTML = charts.join('');
   renderContainers(cur);
 }
