@@ -77,6 +77,8 @@ export interface SweepView {
   grid_size: number | null;
   progress: SweepEvents['sweep:start']['progress'] | null;
   current: CurrentTrial | null;
+  /** the trial that ended last, kept so its charts stay on the page between trials */
+  last: CurrentTrial | null;
   trials: TrialDone[];
   map: MapView | null;
   minimum: string | null;
@@ -166,7 +168,7 @@ export function createLiveView(options: { now?: () => number } = {}) {
     sweepStarted(run: { run_id: string; dir: string }) {
       view.mode = 'sweep';
       view.state = 'spawning';
-      view.sweep = { run_id: run.run_id, dir: run.dir, phase: 'running', started_at: now(), finished_at: null, error: null, plan: null, grid_size: null, progress: null, current: null, trials: [], map: null, minimum: null, report: null, p95_objective_ms: null };
+      view.sweep = { run_id: run.run_id, dir: run.dir, phase: 'running', started_at: now(), finished_at: null, error: null, plan: null, grid_size: null, progress: null, current: null, last: null, trials: [], map: null, minimum: null, report: null, p95_objective_ms: null };
     },
     sweepStopping() {
       if (view.sweep?.phase === 'running') view.sweep.phase = 'stopping';
@@ -177,6 +179,7 @@ export function createLiveView(options: { now?: () => number } = {}) {
       view.sweep.phase = result.error ? 'failed' : result.stopped ? 'stopped' : 'done';
       view.sweep.error = result.error;
       view.sweep.finished_at = now();
+      view.sweep.last = view.sweep.current ?? view.sweep.last;
       view.sweep.current = null;
       view.state = 'stopped';
     },
@@ -228,6 +231,7 @@ export function createLiveView(options: { now?: () => number } = {}) {
           sweep.trials.push(row);
           if (name === 'trial:end') {
             sweep.progress = e.progress;
+            sweep.last = sweep.current ?? sweep.last;
             sweep.current = null;
             if (sweep.phase === 'running') view.state = 'spawning';
           }

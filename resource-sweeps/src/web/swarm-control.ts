@@ -54,12 +54,14 @@ function loadErrorToSweep(error: unknown): SweepError {
 
 export function stepsOf(summary: LoadSummary): { rows: TrialDone['steps']; latency: Parameters<LiveStats['recordSteps']>[0] } {
   const t0 = Date.parse(summary.started_at);
+  // a step cut short (stopped) ends when the run did, not when its plan said
+  const finished = Date.parse(summary.finished_at);
   const counted = summary.steps.filter((s) => s.requests > 0);
   return {
     rows: counted.map((s) => ({ users: s.target.value, requests: s.requests, p50_ms: s.latency_ms.p50, p95_ms: s.latency_ms.p95, p99_ms: s.latency_ms.p99, rps: s.rps, error_rate: s.errors.rate, pass: true, valid: s.generator.valid })),
     latency: counted.map((s) => ({
       start_ms: t0 + s.ramp_start_s * 1000,
-      end_ms: t0 + s.end_s * 1000,
+      end_ms: Math.min(t0 + s.end_s * 1000, finished),
       users: s.target.value,
       requests: s.requests,
       failures: s.errors.total,

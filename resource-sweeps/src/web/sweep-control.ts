@@ -71,7 +71,7 @@ export function createSweepControl(deps: SweepControlDeps & { factory: SweepFact
       if (t0 !== undefined) {
         const steps: StepLatency[] = record.outcome.steps.map((s) => ({
           start_ms: t0 + s.from_s * 1000,
-          end_ms: t0 + s.to_s * 1000,
+          end_ms: Math.min(t0 + s.to_s * 1000, Date.parse(record.finished_at)),
           users: s.users,
           requests: s.requests,
           failures: Math.round(s.requests * s.error_rate),

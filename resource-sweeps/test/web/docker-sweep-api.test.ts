@@ -8,25 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createDocker, OWNER_LABEL } from '@rightsize/compose/docker';
+import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
-import { parseSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
+import { removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
 import { startWebServer } from '../../src/web/server.js';
+import { leftovers } from './support/leftovers.js';
 import { waitFor } from './support/web-kit.js';
 
 const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1'];
 const docker = createDocker();
-
-/** containers and networks whose owner label belongs to this sweep owner (its generator's too) */
-export async function leftovers(owner: string): Promise<string[]> {
-  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => parseSweepOwner(c.labels[OWNER_LABEL] ?? '')?.owner === owner).map((c) => c.name);
-  const networks = (await docker.cli(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Name}}\t{{.Label "${OWNER_LABEL}"}}`])).stdout
-    .split('\n')
-    .map((l) => l.split('\t'))
-    .filter(([, v]) => parseSweepOwner(v ?? '')?.owner === owner)
-    .map(([n]) => n as string);
-  return [...containers, ...networks];
-}
 
 /** a long ladder: the trial is still under load when the test stops it */
 const PLAN = {

@@ -118,7 +118,7 @@ function onEvent(name, data) {
       if (cur && cur.index === data.index) cur.samples.push(data);
       break;
     case 'trial:end':
-      if (sweep) Object.assign(sweep, { current: null, progress: data.progress });
+      if (sweep) Object.assign(sweep, { last: sweep.current || sweep.last, current: null, progress: data.progress });
       break;
     case 'view:trial':
       if (sweep && !sweep.trials.some((t) => t.index === data.index)) sweep.trials.push(data);
@@ -198,14 +198,20 @@ function lastStep(snap) {
 
 function renderNow(snap) {
   const sweep = snap.sweep;
-  const cur = sweep && sweep.current;
+  const running = sweep && sweep.current;
+  // between trials and after the sweep, the last trial's charts stay (its numbers do not)
+  const cur = running || (sweep && snap.mode === 'sweep' ? sweep.last : null);
   const swarm = snap.mode === 'swarm' ? snap.swarm : null;
   const load = cur ? cur.load : swarm ? swarm.load : [];
   const last = load[load.length - 1];
-  if (cur) $('now-head').innerHTML = `trial #${cur.index}${cur.attempt > 1 ? ` (try ${cur.attempt})` : ''}: <b>${describe(cur.config)}</b>, load from ${cur.start_users} users · <span class="phase">${esc(cur.phase)}</span> <span class="muted">${esc(cur.detail)}</span>`;
+  if (cur && !running) {
+    const done = sweep.trials.find((t) => t.index === cur.index);
+    const outcome = done ? (done.end === 'target' ? 'PASS' : done.end === 'invalid' ? 'INVALID' : 'FAIL') : 'ended';
+    $('now-head').innerHTML = `${sweep.phase === 'running' ? 'between trials; ' : ''}last trial #${cur.index}: <b>${describe(cur.config)}</b> · <span class="${outcome}">${outcome}</span>`;
+  } else if (cur) $('now-head').innerHTML = `trial #${cur.index}${cur.attempt > 1 ? ` (try ${cur.attempt})` : ''}: <b>${describe(cur.config)}</b>, load from ${cur.start_users} users · <span class="phase">${esc(cur.phase)}</span> <span class="muted">${esc(cur.detail)}</span>`;
   else if (swarm) $('now-head').innerHTML = `ad-hoc load: <b>${swarm.user_count} users</b> on ${esc(swarm.host)} · <span class="phase">${swarm.finished_at ? 'finished' : swarm.stopping ? 'stopping' : 'running'}</span>`;
   else $('now-head').textContent = sweep && sweep.phase === 'running' ? 'between trials' : 'nothing running';
-  const live = Boolean(last) && (Boolean(cur) || (swarm && !swarm.finished_at));
+  const live = Boolean(last) && (Boolean(running) || (swarm && !swarm.finished_at));
   $('now-users').textContent = live ? fmt(last.users) : '-';
   $('now-step').textContent = live && last.step_users !== null ? fmt(last.step_users) : '-';
   $('now-rps').textContent = live ? fmt(last.rps) : '-';
