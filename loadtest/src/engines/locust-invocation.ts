@@ -18,11 +18,14 @@ export type LocustRole = { role: 'standalone'; processes: number } | { role: 'ma
 
 export function locustArgs(options: Readonly<LoadOptions>, locustfile: string, role: LocustRole): string[] {
   const common = ['-f', locustfile, '--host', options.target.replace(/\/+$/, '')];
+  // when the shape ends, users finish the request in flight instead of being killed mid-request
+  // (a killed request reaches the API but never the per-step counts); the master passes it on
+  const stop = ['--stop-timeout', String(options.requestTimeoutS + 1)];
   switch (role.role) {
     case 'standalone':
-      return [...common, '--headless', '--only-summary', '--exit-code-on-error', '0', ...(role.processes > 0 ? ['--processes', String(role.processes)] : [])];
+      return [...common, ...stop, '--headless', '--only-summary', '--exit-code-on-error', '0', ...(role.processes > 0 ? ['--processes', String(role.processes)] : [])];
     case 'master':
-      return [...common, '--master', '--headless', '--only-summary', '--exit-code-on-error', '0', '--expect-workers', String(role.workers), '--master-bind-port', String(role.bindPort)];
+      return [...common, ...stop, '--master', '--headless', '--only-summary', '--exit-code-on-error', '0', '--expect-workers', String(role.workers), '--master-bind-port', String(role.bindPort)];
     case 'worker':
       return [...common, '--worker', '--master-host', role.masterHost, '--master-port', String(role.masterPort)];
   }

@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import { parseLoadSummary, type LoadSummary } from '../../src/summary-schema.js';
 
 /** The summary on disk validates, per-step counts add up, and the generator and the API agree within 0.5 %. */
-export async function assertRunAddsUp(summaryPath: string, apiCounted: number): Promise<LoadSummary> {
+export async function assertRunAddsUp(summaryPath: string, apiCounted: number, opts: { checks?: boolean } = {}): Promise<LoadSummary> {
   const summary = parseLoadSummary(JSON.parse(await readFile(summaryPath, 'utf8')), summaryPath);
   const stepSum = summary.steps.reduce((a, s) => a + s.requests, 0);
   assert.equal(stepSum, summary.totals.requests, 'per-step requests add up to the total');
@@ -21,7 +21,7 @@ export async function assertRunAddsUp(summaryPath: string, apiCounted: number): 
   assert.ok(diff <= apiCounted * 0.005, `generator counted ${summary.totals.requests}, the API ${apiCounted} (more than 0.5 % apart)`);
   for (const step of summary.steps) {
     assert.ok(step.requests > 0, `step ${step.index} sent requests`);
-    assert.ok(step.checks.passes > 0 && step.checks.fails === 0, `step ${step.index}: sampled responses match the contract (${JSON.stringify(step.checks)})`);
+    if (opts.checks !== false) assert.ok(step.checks.passes > 0 && step.checks.fails === 0, `step ${step.index}: sampled responses match the contract (${JSON.stringify(step.checks)})`);
   }
   return summary;
 }
