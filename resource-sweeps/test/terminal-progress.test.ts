@@ -20,7 +20,7 @@ test('the status line shows trial, step, users, req/s, p95, errors, trials done 
     },
     65_000,
   );
-  assert.equal(line, '[1 done, ~3 left, ETA 5m] #2 2 x (0.5 CPU, 256m) step 1,500 (1,480 users) 812 req/s p95 143 ms err 0.21 % 1m5s');
+  assert.equal(line, '[1 done, ~3 left, ETA 5m] #2 2 x (0.5 CPU, 256m) step 1,500 users (1,480 VUs) 812 req/s p95 143 ms err 0.21 % 1m5s');
 });
 
 test('finished trials print as PASS, FAIL with the reason, or INVALID', () => {
@@ -43,7 +43,7 @@ test('without a terminal, progress is plain lines: no carriage returns or escape
   events.emit('warning', { message: 'something odd' });
   detach();
   assert.match(text, /trial #0: 1 x \(1 CPU, 256m\), load from 500 users/);
-  assert.match(text, /step 500 \(500 users\) 250 req\/s p95 - err 0.00 %/);
+  assert.match(text, /step 500 users \(500 VUs\) 250 req\/s p95 - err 0.00 %/);
   assert.match(text, /warning: something odd/);
   assert.doesNotMatch(text, /\r|\x1b/);
 });

@@ -27,7 +27,7 @@ export function formatStatus(state: ProgressState, nowMs: number): string {
   const l = state.load;
   if (state.phase !== 'load' || !l) return `${head} ${t} ${state.phase} ${elapsed}`;
   const p95 = l.p95_ms === null ? 'p95 -' : `p95 ${Math.round(l.p95_ms)} ms`;
-  return `${head} ${t} step ${l.step_users === null ? '-' : users(l.step_users)} (${users(l.users)} users) ${Math.round(l.rps)} req/s ${p95} err ${(l.error_rate * 100).toFixed(2)} % ${elapsed}`;
+  return `${head} ${t} step ${l.step_users === null ? '-' : `${users(l.step_users)} users`} (${users(l.users)} VUs) ${Math.round(l.rps)} req/s ${p95} err ${(l.error_rate * 100).toFixed(2)} % ${elapsed}`;
 }
 
 export function formatTrialEnd(e: SweepEvents['trial:end']): string {

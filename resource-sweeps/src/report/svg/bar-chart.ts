@@ -18,7 +18,7 @@ export interface Bar {
 export function renderBarChart(options: { title: string; xLabel: string; bars: Bar[]; target: number; width?: number }): string {
   const width = options.width ?? 720;
   const barH = 16;
-  const margin = { left: 170, right: 24, top: 32, bottom: 40 };
+  const margin = { left: 170, right: 24, top: 44, bottom: 40 };
   const height = margin.top + Math.max(1, options.bars.length) * (barH + 4) + margin.bottom;
   // headroom past the target so its label and the open-ended arrows stay inside the frame
   const ticks = niceTicks(0, 1.12 * Math.max(options.target, ...options.bars.map((b) => b.value)), 6);
