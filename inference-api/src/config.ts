@@ -43,6 +43,7 @@ const auto = <T extends z.ZodType>(inner: T) =>
 export const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0, 65535, 8000),
+  LISTEN_BACKLOG: int(1, 65535, 4096),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   MODEL_URI: z.string().default(DEFAULT_MODEL_URI),
@@ -99,6 +100,7 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
 }).transform((env) => ({
   host: env.HOST,
   port: env.PORT,
+  listenBacklog: env.LISTEN_BACKLOG,
   logLevel: env.LOG_LEVEL,
   model: {
     uri: env.MODEL_URI,

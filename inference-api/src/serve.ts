@@ -30,7 +30,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ready: false,
     logger: { level: config.logLevel, base: { service: 'rightsize-api' }, stream: stdoutStream },
   });
-  const address = await app.listen({ host: config.host, port: config.port });
+  // Node's default backlog (511) overflows when thousands of load-test users connect at once on a
+  // busy core, turning into 1-3 s SYN retries that look like API latency; the kernel caps the
+  // value at net.core.somaxconn (4096 on Debian 12).
+  const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
   app.ctx.state.ready = true;
   app.log.info(
     {
