@@ -5,13 +5,14 @@
  * every container is healthy, the balancer lists every replica UP, and the health path answers
  * 200 through the balancer.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCompose, type Compose } from '@rightsize/compose/compose';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
 import type { TrialConfig } from '../core/config-space.js';
 import { abortedError, SweepError, throwIfAborted } from '../errors.js';
-import type { Plan } from '../plan/plan-schema.js';
+import { stackCpuset, type Plan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
 import type { SampledContainer } from './container-sampler.js';
 import { freeLoopbackPort } from './free-port.js';
@@ -76,7 +77,7 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-export function createComposeStackAdapter(options: { docker: Docker; files?: string[] }): StackAdapter {
+export function createComposeStackAdapter(options: { docker: Docker; files?: string[]; cores?: number }): StackAdapter {
   const files = options.files ?? [DEFAULT_COMPOSE_FILE];
   return {
     async up({ project, owner, config, plan, signal, onDetail }) {
@@ -117,6 +118,12 @@ export function createComposeStackAdapter(options: { docker: Docker; files?: str
       // compose's wait fails fast (with logs) when a container exits, e.g. OOM-killed while starting
       await untilAborted(compose.waitHealthy({ timeoutMs, expect: { api: config.replicas } }), signal);
 
+      const cpuset = plan.trial.pin_stack ? stackCpuset(options.cores ?? os.availableParallelism(), plan.load.generator.cpus) : null;
+      if (cpuset) {
+        const ids = (await compose.ps()).map((c) => c.id);
+        onDetail?.(`pinning the stack to cores ${cpuset}, apart from the generator`);
+        await options.docker.cli(['update', '--cpuset-cpus', cpuset, ...ids]);
+      }
       const lb = (await compose.ps('lb'))[0];
       if (!lb) throw new SweepError('SWEEP_ERR_STACK_UP', `compose project ${project} has no "lb" service`, { hint: `check ${files.join(', ')}` });
       const inspect = await options.docker.inspect(lb.id);

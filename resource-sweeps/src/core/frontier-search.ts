@@ -136,14 +136,19 @@ export function estimateRemainingTrials(knowledge: Knowledge, candidates: Candid
   const target = ladder[ladder.length - 1] as number;
   const maxMemory = candidates.memory[candidates.memory.length - 1] as number;
   const depth = (unknown: number) => Math.ceil(Math.log2(unknown + 1));
+  // a configuration already run that stayed unknown is undecided: the search counts it as not passing
+  const status = (c: TrialConfig) => {
+    const s = knowledge.status(c, target);
+    return s === 'unknown' && knowledge.isMeasured(c) ? 'fail' : s;
+  };
   let left = 0;
   for (const replicas of candidates.replicas) {
     const line = candidates.cpus.map((cpus) => ({ replicas, cpus, memory_mib: maxMemory }));
-    const statuses = line.map((c) => knowledge.status(c, target));
+    const statuses = line.map(status);
     left += depth(statuses.filter((s) => s === 'unknown').length);
     // the memory line is searched at the cheapest CPU limit that may pass
     const at = line[statuses.findIndex((s) => s !== 'fail')];
-    if (at) left += depth(candidates.memory.filter((m) => knowledge.status({ ...at, memory_mib: m }, target) === 'unknown').length);
+    if (at) left += depth(candidates.memory.filter((m) => status({ ...at, memory_mib: m }) === 'unknown').length);
     // only minima inferred from other replica counts need confirming, and only while none of this count's own trials passed
     const ownPass = knowledge.measurements().some((m) => m.config.replicas === replicas && m.held >= target);
     if (confirmInferred && replicas !== candidates.replicas[0] && at && !ownPass) left += 1;

@@ -137,9 +137,25 @@ export const TrialSettingsSchema = z
       .strict()
       .default({ duration: 5, users: 20 }),
     sample_interval: DurationSchema.default(1),
+    /**
+     * pin the stack (API replicas, balancer) to the cores the generator is not pinned to, so the
+     * generator is not starved by what it measures (on 2 cores: stack on core 0, k6 on core 1)
+     */
+    pin_stack: z.boolean().default(true),
   })
   .strict();
 export type TrialSettings = z.infer<typeof TrialSettingsSchema>;
+
+/**
+ * The cores left to the stack when the generator takes the last ceil(cpus) cores (the load
+ * runner's `cpuset: auto`), as a cpuset string; null when the machine has no core to spare.
+ */
+export function stackCpuset(cores: number, generatorCpus: number): string | null {
+  const need = Math.ceil(generatorCpus);
+  if (cores < 2 || need >= cores) return null;
+  const last = cores - need - 1;
+  return last === 0 ? '0' : `0-${last}`;
+}
 
 export const PlanSchema = z
   .object({

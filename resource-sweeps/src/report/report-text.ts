@@ -3,6 +3,7 @@
  * carries, and the rows of the per-replica and per-trial tables.
  */
 import { describeConfig } from '../core/config-space.js';
+import { stackCpuset } from '../plan/plan-schema.js';
 import { formatDuration, formatMemory } from '../plan/units.js';
 import { evidenceText, users } from '../summary/findings.js';
 import type { Summary } from '../summary/summary-schema.js';
@@ -15,7 +16,7 @@ export function methodLine(s: Summary): string {
     `Method: ${p.load.engine}, ${p.load.scenario === 'arrival' ? `open model (each step offers the rate its users would: users / ${(p.load.think_time.min + p.load.think_time.max) / 2} s mean think time)` : `closed model (virtual users with ${p.load.think_time.min}-${p.load.think_time.max} s think time)`}, ${users(p.load.users.from)} to ${users(p.load.users.to)} users by ${users(p.load.users.step)}, each step ramped in ${formatDuration(p.load.ramp)} and held ${formatDuration(p.load.hold)}, ${formatDuration(p.trial.warmup.duration)} warm-up at ${p.trial.warmup.users} users;`,
     `objective p95 <= ${o.p95_ms} ms${o.p99_ms ? `, p99 <= ${o.p99_ms} ms` : ''}, errors <= ${(o.max_error_rate * 100).toFixed(1)} %${o.allow_oom_kill ? '' : ', no OOM kill'}${o.allow_restarts ? '' : ', no restart'};`,
     `image ${p.target.image} (${p.target.protocol}) on ${p.runtime}, limits per replica CPUs {${p.candidates.cpus.join(', ')}} x memory {${p.candidates.memory.map(formatMemory).join(', ')}} x replicas {${p.candidates.replicas.join(', ')}}, generator fixed at ${p.load.generator.cpus} CPU / ${formatMemory(p.load.generator.memory)};`,
-    `search ${p.search.strategy}; machine ${m.hostname}: ${m.cores} cores, ${Math.round(m.mem_mib / 1024)} GiB, load average ${m.loadavg_1m.toFixed(2)} at start, Node ${m.node}, Docker ${m.docker ?? '?'}, Compose ${m.compose ?? '?'}${s.git_commit ? `, commit ${s.git_commit.slice(0, 10)}` : ''}.`,
+    `${p.trial.pin_stack && stackCpuset(s.machine.cores, p.load.generator.cpus) ? `stack pinned to cores ${stackCpuset(s.machine.cores, p.load.generator.cpus)}, generator to the rest; ` : ''}search ${p.search.strategy}; machine ${m.hostname}: ${m.cores} cores, ${Math.round(m.mem_mib / 1024)} GiB, load average ${m.loadavg_1m.toFixed(2)} at start, Node ${m.node}, Docker ${m.docker ?? '?'}, Compose ${m.compose ?? '?'}${s.git_commit ? `, commit ${s.git_commit.slice(0, 10)}` : ''}.`,
   ].join(' ');
 }
 

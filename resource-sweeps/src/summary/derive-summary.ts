@@ -93,7 +93,8 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
           : null,
       at_held: atStep(record?.outcome.steps.filter((s) => s.pass).at(-1)),
       failure: failed ? { users: failed.users, reasons: failed.reasons, machine_bound: failed.machine_bound, limit_binding: failed.limit_binding, at: atStep(record?.outcome.steps.find((s) => s.users === failed.users)) } : null,
-      oversubscribed: totalCost(config).cpus + plan.load.generator.cpus > cores,
+      // the stack's cores are what is left beside the generator's, pinned or not
+      oversubscribed: totalCost(config).cpus > Math.max(1, cores - Math.ceil(plan.load.generator.cpus)),
     };
   };
 

@@ -53,7 +53,12 @@ function minimumText(s: SummaryData): string {
   }
   const best = [...s.per_replicas].map((r) => r.max_held).filter((e): e is Evidence => e !== null).sort((a, b) => b.held_users - a.held_users)[0];
   const most = best ? ` The most any configuration held was ${users(best.held_users)} users, by ${describeConfig(best.config)}: ${evidenceText(best)}.` : ' No configuration held even the first step.';
-  return `No configuration among the candidates was shown to hold ${users(s.target_users)} users (${objective}).${most}`;
+  const undecided = s.configs.filter((c) => c.measured && c.status === 'unknown');
+  const cut = undecided.length ? Math.max(...undecided.map((c) => c.held_users)) : 0;
+  const why = undecided.length
+    ? ` ${undecided.length} configuration${undecided.length > 1 ? 's' : ''} (${undecided.map((c) => describeConfig(c.config)).join(', ')}) stayed undecided: their trials were ended by the machine or the generator, not by their limits, at about ${users(cut)} users. Above that load this machine cannot answer the question; run the sweep where the generator has its own cores.`
+    : '';
+  return `No configuration among the candidates was shown to hold ${users(s.target_users)} users (${objective}).${most}${why}`;
 }
 
 function replicasText(s: SummaryData): string {
@@ -92,7 +97,11 @@ function replicasText(s: SummaryData): string {
 }
 
 function lowerText(s: SummaryData): string {
-  if (!s.overall) return `Not below what was tried: nothing held ${users(s.target_users)} users. Add larger candidates or replicas, or lower the target.`;
+  if (!s.overall) {
+    const undecided = s.configs.filter((c) => c.measured && c.status === 'unknown');
+    if (undecided.length) return `Cannot tell here: the machine or the generator gave out before the limits did (see where the machine was the limit), so nothing above about ${users(Math.max(...undecided.map((c) => c.held_users)))} users says anything about the limits.`;
+    return `Not below what was tried: nothing held ${users(s.target_users)} users. Add larger candidates or replicas, or lower the target.`;
+  }
   const best = s.overall.config;
   const row = s.per_replicas.find((r) => r.replicas === best.replicas);
   const out: string[] = [];

@@ -98,3 +98,12 @@ test('relative plan paths resolve against the given working directory', async (t
   assert.equal(plan.name, 'from-file');
   assert.equal(file, path.join(dir, 'p.yaml'));
 });
+
+test('the stack gets the cores the generator leaves: on 2 cores core 0, on 8 cores with 2 for k6 cores 0-5', async () => {
+  const { stackCpuset } = await import('../../src/plan/plan-schema.js');
+  assert.equal(stackCpuset(2, 1), '0');
+  assert.equal(stackCpuset(8, 2), '0-5');
+  assert.equal(stackCpuset(8, 1.5), '0-5');
+  assert.equal(stackCpuset(1, 1), null);
+  assert.equal(stackCpuset(2, 2), null);
+});
