@@ -163,6 +163,9 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
   );
 
   const created = Date.parse(meta.created_at);
+  // the sweep's own time: to its last finished trial, so re-rendering later does not stretch it
+  const lastFinished = records.reduce((max, r) => Math.max(max, Date.parse(r.finished_at) || 0), 0);
+  const until = options.complete && lastFinished > 0 ? lastFinished : options.now.getTime();
   const summary: Omit<Summary, 'findings'> = {
     schema: SUMMARY_SCHEMA_ID,
     run_id: meta.run_id,
@@ -182,7 +185,7 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
       grid_size: configs.length,
       load_seconds: records.reduce((sum, r) => sum + (r.outcome.steps.at(-1)?.to_s ?? 0), 0),
       trial_seconds: records.reduce((sum, r) => sum + r.duration_s, 0),
-      wall_seconds: Number.isFinite(created) ? Math.max(0, (options.now.getTime() - created) / 1000) : 0,
+      wall_seconds: Number.isFinite(created) ? Math.max(0, (until - created) / 1000) : 0,
     },
     overall: answer.best ? ev(answer.best) : null,
     per_replicas,

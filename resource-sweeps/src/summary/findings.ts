@@ -30,6 +30,9 @@ export function evidenceText(e: Evidence): string {
     const mem = a.mem_max_mib === null ? '' : ` and at most ${Math.round(a.mem_max_mib)} of ${a.mem_limit_mib ?? '?'} MiB`;
     return `at ${users(a.users)} users p95 ${ms(a.p95_ms)}, ${pct(a.error_rate, 2)} errors, ${Math.round(a.rps)} req/s${cpu}${mem}${trialRef(e.trial_index)}`;
   }
+  if (e.failure && e.status === 'unknown' && e.measured) {
+    return `held ${users(e.held_users)} users; at ${users(e.failure.users)} the trial was invalid, not a failure of the limits: ${reasonText(e.failure.reasons)}${trialRef(e.trial_index)}`;
+  }
   if (e.failure) {
     const why = reasonText(e.failure.reasons);
     const machine = e.failure.machine_bound

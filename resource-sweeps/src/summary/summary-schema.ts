@@ -149,7 +149,7 @@ export const SummarySchema = z
         load_seconds: n,
         /** seconds of trials (stack up, warm-up, load, tear-down), summed */
         trial_seconds: n,
-        /** from the run's creation to this summary (includes any pause before --resume) */
+        /** from the run's creation to its last trial's end (complete) or to this summary (partial); includes any pause before --resume */
         wall_seconds: n,
       })
       .strict(),

@@ -34,7 +34,9 @@ test('the summary validates against its schema and counts what ran against the g
   assert.equal(summary.counts.trials, 5);
   assert.equal(summary.counts.grid_size, 8);
   assert.equal(summary.counts.configurations_measured, 5);
-  assert.equal(summary.counts.wall_seconds, 1800);
+  // a complete sweep's wall time ends with its last trial (40 s after the start here), not when it is rendered
+  assert.equal(summary.counts.wall_seconds, 40);
+  assert.equal(deriveSummary({ meta, records, complete: false, now: new Date('2025-01-01T00:30:00Z') }).counts.wall_seconds, 1800);
 });
 
 test('the minimum per replica count and overall follow total CPU, then total memory', () => {
