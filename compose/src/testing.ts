@@ -15,9 +15,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import type { TestContext } from 'node:test';
 import { getComposeEnv } from './config.js';
+import { freeLoopbackPort } from './net.js';
 import { createDocker, OWNER_LABEL, type Docker } from './docker.js';
 import { PROJECT_LABEL } from './compose.js';
 
@@ -113,18 +113,5 @@ export function registerCleanup(t: Pick<TestContext, 'after'>, owner: string, op
   });
 }
 
-/**
- * A port that was free on 127.0.0.1 a moment ago, for the rare host port that must be chosen
- * up front (compose files' RIGHTSIZE_PORT). Prefer letting the engine pick (`publish: [{ container }]`).
- */
-export function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** The same as `freeLoopbackPort` (net.ts), under the name the tests use. */
+export const getFreePort = freeLoopbackPort;

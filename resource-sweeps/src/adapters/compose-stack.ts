@@ -15,7 +15,7 @@ import { abortedError, SweepError, throwIfAborted } from '../errors.js';
 import { stackCpuset, type Plan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
 import type { SampledContainer } from './container-sampler.js';
-import { freeLoopbackPort } from './free-port.js';
+import { freeLoopbackPort } from '@rightsize/compose/net';
 import { getText } from './http.js';
 import { parseHaproxyCsv, upServers } from './haproxy-stats.js';
 

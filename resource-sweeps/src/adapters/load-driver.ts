@@ -31,6 +31,7 @@ export interface LoadProgress {
   rps: number;
   error_rate: number;
   p95_ms: number | null;
+  /** the load generator's own health, when the runner knows it (the live page shows it) */
   generator?: { cpu_pct: number | null; mem_mib: number | null; dropped: number | null };
 }
 

@@ -3,6 +3,7 @@
  * consumers of the same stream; `onAny` exists so an SSE endpoint can forward everything
  * without knowing each event. A listener that throws never stops the sweep.
  */
+import type { LoadProgress } from '../adapters/load-driver.js';
 import type { TrialConfig } from '../core/config-space.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { TrialRecord } from '../results/trial-record.js';
@@ -22,17 +23,7 @@ export interface SweepEvents {
   'trial:start': { index: number; attempt: number; config: TrialConfig; start_users: number; known_held_users: number; progress: Progress };
   'trial:phase': { index: number; phase: TrialPhase; detail: string };
   /** live load numbers, about once a second while the load runs */
-  'trial:load': {
-    index: number;
-    users: number;
-    step_users: number | null;
-    elapsed_s: number;
-    rps: number;
-    error_rate: number;
-    p95_ms: number | null;
-    /** the load generator's own health, when the runner knows it (the live page shows it) */
-    generator?: { cpu_pct: number | null; mem_mib: number | null; dropped: number | null };
-  };
+  'trial:load': { index: number } & LoadProgress;
   /** one sample per container per tick */
   'trial:sample': { index: number; t: number; name: string; service: string; cpu_pct: number | null; mem_mib: number | null; mem_limit_mib: number | null };
   'trial:end': { record: TrialRecord; progress: Progress };

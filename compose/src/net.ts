@@ -1,6 +1,10 @@
-/** A loopback port that was free a moment ago, for the host ports a compose file must be given up front. */
+/** Host networking helpers shared by the stack's callers (tests, the sweep, the load runner). */
 import net from 'node:net';
 
+/**
+ * A port that was free on 127.0.0.1 a moment ago, for the rare host port that must be chosen
+ * up front (compose files' RIGHTSIZE_PORT). Prefer letting the engine pick (`publish: [{ container }]`).
+ */
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
