@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort } from '../src/engines/free-port.js';
+import { freeLoopbackPort as freePort } from '@rightsize/compose/net';
 import { LOADTEST_DIR } from '../src/paths.js';
 
 const BODY = '{"label":"benign","probabilities":{"benign":0.9,"malignant":0.1},"model":{"name":"bench","version":"1"}}';

@@ -13,7 +13,7 @@ import type { LoadOptions } from '../options.js';
 import { startDockerSampler } from '../sampling/docker-sampler.js';
 import type { OnSample } from '../sampling/types.js';
 import { resolveCpuset } from './cpuset.js';
-import { freePort } from './free-port.js';
+import { freeLoopbackPort as freePort } from '@rightsize/compose/net';
 import { k6Args } from './k6-invocation.js';
 import type { LaunchedEngine, OnEngineLine } from './types.js';
 

@@ -13,7 +13,7 @@ import { LoadError } from '../errors.js';
 import type { LoadOptions } from '../options.js';
 import { readProc, startProcSampler } from '../sampling/proc-sampler.js';
 import type { OnSample } from '../sampling/types.js';
-import { freePort } from './free-port.js';
+import { freeLoopbackPort as freePort } from '@rightsize/compose/net';
 import { k6Args, parseK6Version } from './k6-invocation.js';
 import { spawnEngine } from './process.js';
 import type { LaunchedEngine, OnEngineLine } from './types.js';

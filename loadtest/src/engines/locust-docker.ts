@@ -12,7 +12,7 @@ import { LoadError } from '../errors.js';
 import type { LoadOptions } from '../options.js';
 import { startDockerSampler } from '../sampling/docker-sampler.js';
 import type { OnSample } from '../sampling/types.js';
-import { freePort } from './free-port.js';
+import { freeLoopbackPort as freePort } from '@rightsize/compose/net';
 import { resolveCpuset } from './cpuset.js';
 import { runOrRemove } from './k6-docker.js';
 import { locustArgs, locustEnv, type LocustRole } from './locust-invocation.js';
