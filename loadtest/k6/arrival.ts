@@ -17,7 +17,7 @@ import { started } from './lib/metrics.ts';
 import { baseOptions, makeHandleSummary, markStart, seconds } from './lib/options.ts';
 
 const config = readConfig('arrival', __ENV);
-const requester = createRequester(config, createPayloads(config.payloadsPath ?? undefined));
+const requester = createRequester(config, createPayloads(config));
 
 // k6 rates are whole iterations per timeUnit: per 1000 s gives 0.001 req/s resolution.
 const PER = 1000;

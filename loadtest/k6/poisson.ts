@@ -17,7 +17,7 @@ import { dropped } from './lib/metrics.ts';
 import { baseOptions, makeHandleSummary, markStart, seconds } from './lib/options.ts';
 
 const config = readConfig('poisson', __ENV);
-const requester = createRequester(config, createPayloads(config.payloadsPath ?? undefined));
+const requester = createRequester(config, createPayloads(config));
 
 /** one stream per 200 req/s keeps each VU's event loop far from busy */
 const STREAMS = Math.max(1, Math.ceil(Math.max(...config.plan.steps.map((s) => s.target)) / 200));

@@ -16,7 +16,7 @@ import { createRequester } from './lib/request.ts';
 import { baseOptions, makeHandleSummary, markStart, seconds } from './lib/options.ts';
 
 const config = readConfig('steps', __ENV);
-const requester = createRequester(config, createPayloads(config.payloadsPath ?? undefined));
+const requester = createRequester(config, createPayloads(config));
 
 const stages = config.plan.steps.flatMap((s) => [
   ...(s.holdStartS > s.rampStartS ? [{ duration: seconds(s.holdStartS - s.rampStartS), target: s.target }] : []),

@@ -1,4 +1,5 @@
-"""rightsize's workshop scenario for Locust: FastHttpUser posting held-out rows to /predict,
+"""rightsize's workshop scenario for Locust: FastHttpUser posting held-out rows to /predict
+(or, with RS_PROTOCOL=mlflow, to MLflow's /invocations as {"dataframe_records": [row]}),
 each user thinking 1 to 2.5 s between requests, and a LoadTestShape adding 500 users at a time
 up to 10,000 (all configurable with the same RS_* variables as the k6 scripts).
 
@@ -29,8 +30,8 @@ from locust import FastHttpUser, LoadTestShape, between, events, task  # noqa: E
 from locust.runners import MasterRunner, WorkerRunner  # noqa: E402
 
 from raw_result import build_raw, slo_breach  # noqa: E402
-from step_plan import read_config  # noqa: E402
-from step_stats import Collector, is_prediction  # noqa: E402
+from step_plan import read_config, request_body  # noqa: E402
+from step_stats import Collector, contract_check  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIG = read_config(dict(os.environ), os.path.join(HERE, "..", "data", "payloads.json"))
@@ -39,7 +40,9 @@ with open(CONFIG.payloads_path, encoding="utf-8") as f:
     _doc = json.load(f)
 if not _doc.get("rows"):
     raise SystemExit(f"{CONFIG.payloads_path}: expected {{model, features[], rows: [...]}} with at least one row")
-BODIES = [json.dumps(row).encode() for row in _doc["rows"]]
+# serialized once, in the protocol's shape; every user of the process shares them
+BODIES = [request_body(CONFIG.protocol, row) for row in _doc["rows"]]
+IS_PREDICTION = contract_check(CONFIG.protocol)
 
 collector = Collector()
 state: dict = {"t0": None, "abort": None, "users_max": 0, "host": "", "worker": False, "stop": False}
@@ -113,7 +116,7 @@ class PredictUser(FastHttpUser):
         r = self.client.post(CONFIG.path, data=BODIES[n % len(BODIES)], headers={"content-type": "application/json"}, name="predict")
         if CONFIG.check_every and n % CONFIG.check_every == 0 and state["t0"] is not None:
             step = CONFIG.step_at(time.time() - state["t0"])
-            collector.record_check(step.index, r.status_code == 200 and is_prediction(r.text or ""))
+            collector.record_check(step.index, r.status_code == 200 and IS_PREDICTION(r.text or ""))
 
 
 class StepShape(LoadTestShape):

@@ -11,6 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+# The same protocols as loadtest/k6/lib/protocol.ts: our /predict (one row) or MLflow's
+# /invocations (`{"dataframe_records": [row]}`, what `mlflow models serve` takes).
+DEFAULT_PATHS = {"rightsize": "/predict", "mlflow": "/invocations"}
+
+
+def request_body(protocol: str, row: dict) -> bytes:
+    return json.dumps({"dataframe_records": [row]} if protocol == "mlflow" else row).encode()
+
 
 @dataclass(frozen=True)
 class Step:
@@ -36,6 +44,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Config:
+    protocol: str
     path: str
     steps: tuple[Step, ...]
     think_min_s: float
@@ -117,8 +126,17 @@ def read_config(env: dict[str, str], default_payloads: str) -> Config:
             )
         except (ValueError, KeyError, TypeError) as err:
             problems.append(f"RS_PLAN: not a plan from loadtest/k6/lib/plan.ts ({err})")
+    protocol = get("RS_PROTOCOL") or "rightsize"
+    if protocol not in DEFAULT_PATHS:
+        problems.append(f"RS_PROTOCOL={protocol}: expected one of {', '.join(DEFAULT_PATHS)}")
+        protocol = "rightsize"
+    path = get("RS_PATH") or DEFAULT_PATHS[protocol]
+    other = next((p for p, route in DEFAULT_PATHS.items() if p != protocol and route == path), None)
+    if other is not None:
+        problems.append(f"RS_PATH={path}: {path} is the {other} protocol's route; with protocol {protocol} use {DEFAULT_PATHS[protocol]}")
     config = Config(
-        path=get("RS_PATH") or "/predict",
+        protocol=protocol,
+        path=path,
         steps=steps,
         think_min_s=think_min,
         think_max_s=think_max,

@@ -153,18 +153,44 @@ class Collector:
             self.step(int(i)).merge(d)
 
 
+PROBABILITY_PREFIX = "probability_"
+
+
 def is_prediction(body: str) -> bool:
     """The /predict response contract, the same structural check as loadtest/k6/lib/contract.ts."""
+    doc = _parse_object(body)
+    if doc is None or not isinstance(doc.get("probabilities"), dict):
+        return False
+    return _is_labelled(doc.get("label"), doc["probabilities"])
+
+
+def is_mlflow_prediction(body: str) -> bool:
+    """MLflow's /invocations contract for one row: {"predictions": [{label, probability_<class>...}]}."""
+    doc = _parse_object(body)
+    predictions = doc.get("predictions") if doc is not None else None
+    if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(predictions[0], dict):
+        return False
+    record = predictions[0]
+    probabilities = {k[len(PROBABILITY_PREFIX) :]: v for k, v in record.items() if k.startswith(PROBABILITY_PREFIX)}
+    return _is_labelled(record.get("label"), probabilities)
+
+
+def contract_check(protocol: str):
+    return is_mlflow_prediction if protocol == "mlflow" else is_prediction
+
+
+def _parse_object(body: str) -> dict | None:
     try:
         doc = json.loads(body)
     except (ValueError, TypeError):
-        return False
-    if not isinstance(doc, dict):
-        return False
-    label, probabilities = doc.get("label"), doc.get("probabilities")
-    if not isinstance(label, str) or not label or not isinstance(probabilities, dict) or not probabilities:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _is_labelled(label, probabilities: dict) -> bool:
+    if not isinstance(label, str) or not label or not probabilities:
         return False
     values = list(probabilities.values())
-    if not all(isinstance(p, (int, float)) and 0 <= p <= 1 for p in values):
+    if not all(isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1 for p in values):
         return False
     return abs(sum(values) - 1) < 1e-3 and label in probabilities

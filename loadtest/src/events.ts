@@ -28,6 +28,8 @@ export type LoadEvent =
       /** virtual users (k6) or users (Locust) running */
       users: number | null;
       dropped: number | null;
+      /** p95 of the running step's requests so far (ms; k6: its step sub-metric, Locust: its step histogram) */
+      p95Ms: number | null;
       generatorCpuPct: number | null;
       generatorMemMb: number | null;
     }

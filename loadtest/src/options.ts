@@ -3,6 +3,7 @@
  * sweep) and frozen. Defaults reproduce the workshop: 500 -> 10,000 users by 500, 1-2.5 s think.
  */
 import { z } from 'zod';
+import { DEFAULT_PATHS, PROTOCOLS, pathConflict } from '../k6/lib/protocol.js';
 import { LoadError } from './errors.js';
 
 const positive = z.number().finite().positive();
@@ -57,7 +58,10 @@ export const LoadOptionsSchema = z
     scenario: z.enum(['steps', 'arrival', 'poisson']).default('steps'),
     /** base URL of the API, e.g. http://127.0.0.1:8000 or http://lb:8080 */
     target: z.string().url(),
-    path: z.string().startsWith('/').default('/predict'),
+    /** rightsize: POST /predict with one row; mlflow: POST /invocations with {"dataframe_records": [row]} */
+    protocol: z.enum(PROTOCOLS).default('rightsize'),
+    /** the prediction route; default from the protocol (/predict, /invocations) */
+    path: z.string().startsWith('/').optional(),
     plan: PlanOptionsSchema.default(PlanOptionsSchema.parse({})),
     objective: ObjectiveOptionsSchema.default(ObjectiveOptionsSchema.parse({})),
     generator: GeneratorOptionsSchema.default(GeneratorOptionsSchema.parse({})),
@@ -92,7 +96,12 @@ export const LoadOptionsSchema = z
   .refine((o) => o.scenario !== 'poisson' || o.plan.rates.length > 0, {
     message: 'the poisson scenario needs at least one rate (--rates 50,100)',
     path: ['plan', 'rates'],
-  });
+  })
+  .superRefine((o, ctx) => {
+    const conflict = o.path === undefined ? null : pathConflict(o.protocol, o.path);
+    if (conflict !== null) ctx.addIssue({ code: 'custom', message: conflict, path: ['path'] });
+  })
+  .transform((o) => ({ ...o, path: o.path ?? DEFAULT_PATHS[o.protocol] }));
 
 export type LoadOptionsInput = z.input<typeof LoadOptionsSchema>;
 export type LoadOptions = z.output<typeof LoadOptionsSchema>;

@@ -68,6 +68,7 @@ function statusLine(e: Extract<LoadEvent, { type: 'progress' }>): string {
   const parts = [e.elapsedS === null ? '[starting]' : `[${clock(e.elapsedS)}]`];
   if (e.rps !== null) parts.push(`${fmt(e.rps)} req/s`);
   if (e.failedPerS !== null) parts.push(`${fmt(e.failedPerS)} failed/s`);
+  if (e.p95Ms !== null) parts.push(`step p95 ${e.p95Ms.toFixed(1)} ms`);
   if (e.users !== null) parts.push(`${fmt(e.users)} users`);
   if (e.dropped) parts.push(`${fmt(e.dropped)} dropped`);
   if (e.generatorCpuPct !== null) parts.push(`generator cpu ${fmt(e.generatorCpuPct)}%`);

@@ -43,3 +43,25 @@ test('--show and --help do not need a target', () => {
   assert.equal(parseCliArgs(['--help']).help, true);
   assert.equal(parseCliArgs(['--show', 'x/summary.json']).show, 'x/summary.json');
 });
+
+test('--protocol picks the request and its route; --path defaults from it', () => {
+  const base = ['--target', 'http://127.0.0.1:8000'];
+  assert.deepEqual(pick(parseCliArgs(base).options), { protocol: 'rightsize', path: '/predict' });
+  assert.deepEqual(pick(parseCliArgs([...base, '--protocol', 'mlflow']).options), { protocol: 'mlflow', path: '/invocations' });
+  assert.deepEqual(pick(parseCliArgs([...base, '--protocol', 'mlflow', '--path', '/model-a/invocations']).options), { protocol: 'mlflow', path: '/model-a/invocations' });
+});
+
+test('a bad --protocol, or a --path that is the other protocol route, names its flag', () => {
+  const base = ['--target', 'http://127.0.0.1:8000'];
+  assert.throws(() => parseCliArgs([...base, '--protocol', 'kserve']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--protocol: /.test(err.message));
+  assert.throws(
+    () => parseCliArgs([...base, '--protocol', 'mlflow', '--path', '/predict']),
+    (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: \/predict is the rightsize protocol's route/.test(err.message),
+  );
+  assert.throws(() => parseCliArgs([...base, '--path', '/invocations']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: \/invocations is the mlflow protocol's route/.test(err.message));
+  assert.throws(() => parseCliArgs([...base, '--path', 'predict']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: /.test(err.message));
+});
+
+function pick(options: { protocol: string; path: string } | null): { protocol: string; path: string } | null {
+  return options && { protocol: options.protocol, path: options.path };
+}

@@ -4,6 +4,7 @@ import { buildPlan } from '../k6/lib/plan.js';
 import { k6Args, k6Env, parseK6LogLine, parseK6Version, parseStartMarker } from '../src/engines/k6-invocation.js';
 import { locustArgs, locustEnv, parseLocustVersion } from '../src/engines/locust-invocation.js';
 import { resolveCpuset } from '../src/engines/cpuset.js';
+import { isLoadError } from '../src/errors.js';
 import { parseLoadOptions } from '../src/options.js';
 
 const options = parseLoadOptions({ target: 'http://127.0.0.1:8000/', plan: { maxUsers: 1000, rampS: 5 }, objective: { p95Ms: 200 } });
@@ -53,4 +54,26 @@ test('the generator is pinned to the last cores when the machine has two or more
   assert.equal(resolveCpuset('auto', 2, 2), null);
   assert.equal(resolveCpuset('none', 1, 8), null);
   assert.equal(resolveCpuset('0,2', 1, 8), '0,2');
+});
+
+test('the protocol reaches both engines with its route: RS_PROTOCOL and RS_PATH', () => {
+  assert.equal(k6Env(options, { rawSummary: '/o/raw.json', payloads: null }).RS_PROTOCOL, 'rightsize');
+  assert.equal(k6Env(options, { rawSummary: '/o/raw.json', payloads: null }).RS_PATH, '/predict');
+  const mlflow = parseLoadOptions({ target: 'http://127.0.0.1:8000', protocol: 'mlflow', plan: { maxUsers: 1000 } });
+  const env = k6Env(mlflow, { rawSummary: '/o/raw.json', payloads: null });
+  assert.equal(env.RS_PROTOCOL, 'mlflow');
+  assert.equal(env.RS_PATH, '/invocations');
+  const args = k6Args(mlflow, { script: '/s/steps.ts', rawSummary: '/o/raw.json', payloads: null, restAddress: '127.0.0.1:6565' });
+  assert.ok(args.includes('RS_PROTOCOL=mlflow') && args.includes('RS_PATH=/invocations'));
+  const locust = locustEnv(mlflow, buildPlan({ scenario: 'steps', ...mlflow.plan }), { rawSummary: '/o/raw.json', payloads: null });
+  assert.equal(locust.RS_PROTOCOL, 'mlflow');
+  assert.equal(locust.RS_PATH, '/invocations');
+});
+
+test('library callers get the same protocol checks as the CLI (LOAD_ERR_BAD_OPTION on path)', () => {
+  assert.throws(
+    () => parseLoadOptions({ target: 'http://127.0.0.1:8000', protocol: 'mlflow', path: '/predict' }),
+    (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && (err.details.issues as string[]).some((i) => i.startsWith('path: ')),
+  );
+  assert.throws(() => parseLoadOptions({ target: 'http://127.0.0.1:8000', protocol: 'grpc' }), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION'));
 });

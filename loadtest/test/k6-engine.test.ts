@@ -31,7 +31,13 @@ describe('k6 in its container against the API in its container', () => {
       const api = await startApi(t, `load-k6-${scenario}`);
       const out = await tempDir(t);
       const before = await api.predictCount();
-      const { summaryPath, summary } = await runLoad(onNetwork(api, { scenario, outDir: out }), { docker: api.docker });
+      const liveP95: { step: number; p95: number }[] = [];
+      const { summaryPath, summary } = await runLoad(onNetwork(api, { scenario, outDir: out }), {
+        docker: api.docker,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.p95Ms !== null && e.step) liveP95.push({ step: e.step.index, p95: e.p95Ms });
+        },
+      });
       const counted = (await api.predictCount()) - before;
       await assertRunAddsUp(summaryPath, counted);
       assert.equal(summary.engine, 'k6');
@@ -40,6 +46,9 @@ describe('k6 in its container against the API in its container', () => {
       assert.equal(summary.steps.length, 2);
       assert.equal(summary.aborted, false);
       assert.ok(summary.steps.every((s) => s.generator.cpu_pct_avg !== null && s.generator.mem_mb_max !== null), 'generator health sampled per step');
+      // live progress carries the running step's p95 so far, from k6's step sub-metric: never above that step's final max
+      assert.ok(liveP95.length > 0, 'progress events carried a live p95');
+      for (const { step, p95 } of liveP95) assert.ok(p95 > 0 && p95 <= summary.steps[step]!.latency_ms.max, `step ${step}: live p95 ${p95} ms, final max ${summary.steps[step]!.latency_ms.max} ms`);
       if (scenario !== 'steps') {
         // a sanity bound only: Poisson counts over a 3 s step vary by about 10 %
         for (const s of summary.steps) assert.ok(s.generator.achieved_ratio! > 0.6, `step ${s.index} achieved ${s.generator.achieved_ratio}`);

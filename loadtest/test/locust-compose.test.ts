@@ -52,6 +52,16 @@ test('Locust from its compose file, a master and two workers driven through the 
   assert.equal(started.success, true);
   assert.match(started.message, /StepShape/);
   await until(async () => ((await http(`${ui}/stats/requests`)) as { state: string }).state === 'stopped', 'the shape ran to its end', 40_000);
+  // The UI says "stopped" before the workers' last stats reports reach the master (they come every
+  // 3 s): a master stopped at once writes a summary short of them. Wait until the total settles.
+  const total = async () => ((await http(`${ui}/stats/requests`)) as { stats: { name: string; num_requests: number }[] }).stats.find((s) => s.name === 'Aggregated')?.num_requests ?? 0;
+  for (let last = await total(), still = 0, deadline = Date.now() + 30_000; still < 4; ) {
+    assert.ok(Date.now() < deadline, 'the workers\' last stats reached the master');
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await total();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
   await compose.run(['stop', 'master']);
   const { summaryPath, summary } = await convertRaw(path.join(out, 'raw.json'));
   await assertRunAddsUp(summaryPath, (await api.predictCount()) - before, { checks: false });

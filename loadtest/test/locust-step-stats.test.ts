@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { buildPlan } from '../k6/lib/plan.js';
-import { isPrediction } from '../k6/lib/contract.js';
+import { contractCheck, isPrediction } from '../k6/lib/contract.js';
+import { requestBody } from '../k6/lib/protocol.js';
 import { LOCUST_DIR } from '../src/paths.js';
 
 function python(code: string): unknown {
@@ -74,4 +75,37 @@ test('the Locust contract check agrees with the k6 one', () => {
   const py = python(`from step_stats import is_prediction\nprint(json.dumps([is_prediction(b) for b in ${JSON.stringify(bodies)}]))`);
   assert.deepEqual(py, bodies.map(isPrediction));
   assert.deepEqual(py, [true, false, false, false, false, false]);
+});
+
+test('the Locust MLflow contract check agrees with the k6 one', () => {
+  const bodies = [
+    '{"predictions": [{"label": "malignant", "probability_benign": 0.0006301999092102051, "probability_malignant": 0.9993698000907898}]}',
+    '{"predictions": [{"label": "benign", "probability_benign": 0.6, "probability_malignant": 0.6}]}',
+    '{"predictions": [{"label": "other", "probability_benign": 0.5, "probability_malignant": 0.5}]}',
+    '{"predictions": [{"label": "benign", "probability_benign": 1, "probability_malignant": 0}, {"label": "benign", "probability_benign": 1, "probability_malignant": 0}]}',
+    '{"predictions": []}',
+    '{"label":"malignant","probabilities":{"benign":0.0006,"malignant":0.9994}}',
+    '{"error_code": "BAD_REQUEST", "message": "..."}',
+  ];
+  const py = python(`from step_stats import contract_check\nprint(json.dumps([contract_check("mlflow")(b) for b in ${JSON.stringify(bodies)}]))`);
+  assert.deepEqual(py, bodies.map(contractCheck('mlflow')));
+  assert.deepEqual(py, [true, false, false, false, false, false, false]);
+});
+
+test('Locust reads the protocol like k6: bodies wrapped once, route from the protocol, conflicts refused', () => {
+  const row = { 'mean radius': 17.99, 'mean texture': 10.38 };
+  const py = python(`
+from step_plan import read_config, request_body
+row = ${JSON.stringify(row)}
+out = {"mlflow": request_body("mlflow", row).decode(), "rightsize": request_body("rightsize", row).decode()}
+out["paths"] = [read_config({}, "p.json").path, read_config({"RS_PROTOCOL": "mlflow"}, "p.json").path, read_config({"RS_PROTOCOL": "mlflow", "RS_PATH": "/m/invocations"}, "p.json").path]
+try:
+    read_config({"RS_PROTOCOL": "mlflow", "RS_PATH": "/predict"}, "p.json"); out["conflict"] = None
+except SystemExit as e:
+    out["conflict"] = str(e)
+print(json.dumps(out))`) as { mlflow: string; rightsize: string; paths: string[]; conflict: string | null };
+  assert.deepEqual(JSON.parse(py.mlflow), JSON.parse(requestBody('mlflow', row)));
+  assert.deepEqual(JSON.parse(py.rightsize), JSON.parse(requestBody('rightsize', row)));
+  assert.deepEqual(py.paths, ['/predict', '/invocations', '/m/invocations']);
+  assert.match(py.conflict ?? '', /RS_PATH=\/predict: .*rightsize protocol's route/);
 });

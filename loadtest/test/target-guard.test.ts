@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isLoadError } from '../src/errors.js';
+import { swarmServiceNames } from '../src/engines/docker-facts.js';
 import { classifyTarget, verifyTarget, type NetworkFacts } from '../src/target-guard.js';
 
 const refused = (err: unknown) => isLoadError(err, 'LOAD_ERR_TARGET_REFUSED');
@@ -40,4 +41,10 @@ test('a service name must be on the run\'s network', async () => {
   const mine = facts({ [OWNER]: 'me' }, ['rs-x_lb_1', 'lb', 'api']);
   assert.deepEqual(await verifyTarget({ url: 'http://lb:8080', ownerLabel: OWNER, network: 'n', networkOwner: 'me', facts: mine }), { kind: 'service', host: 'lb' });
   await assert.rejects(verifyTarget({ url: 'http://db:5432', ownerLabel: OWNER, network: 'n', networkOwner: 'me', facts: mine }), refused);
+});
+
+test("a Swarm task answers to its service's name and the stack's short name, a plain container to none", () => {
+  assert.deepEqual(swarmServiceNames({ 'com.docker.swarm.service.name': 'rs-sweep-1_lb', 'com.docker.stack.namespace': 'rs-sweep-1' }), ['rs-sweep-1_lb', 'lb']);
+  assert.deepEqual(swarmServiceNames({ 'com.docker.swarm.service.name': 'web' }), ['web']);
+  assert.deepEqual(swarmServiceNames({ 'com.docker.compose.service': 'lb' }), []);
 });

@@ -63,5 +63,7 @@ test('engine lines give the start marker, live counters and deduplicated warning
   assert.deepEqual(events.map((e) => (e.type === 'log' ? e.level : e.type)), ['warn', 'info']);
   const locust = createLineHandler('locust', () => undefined);
   locust.onLine('RS_LIVE={"requests": 12, "failed": 1, "users": 5}');
-  assert.deepEqual({ ...locust.live()!, atMs: 0 }, { atMs: 0, requests: 12, failed: 1, vus: 5, dropped: 0 });
+  assert.deepEqual({ ...locust.live()!, atMs: 0 }, { atMs: 0, requests: 12, failed: 1, vus: 5, dropped: 0, stepP95Ms: null });
+  locust.onLine('RS_LIVE={"requests": 20, "failed": 1, "users": 6, "p95_ms": 12.5}');
+  assert.equal(locust.live()!.stepP95Ms, 12.5, 'a step p95 on the line reaches the live reading');
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { createDocker, type Docker } from '@rightsize/compose/docker';
 import { createCgroupReader } from './adapters/cgroup.js';
-import { createComposeStackAdapter } from './adapters/compose-stack.js';
+import { createStackAdapter } from './adapters/stack-adapter.js';
 import { createDockerTrialRunner } from './adapters/docker-trial-runner.js';
 import { createLoadtestDriver } from './adapters/load-driver.js';
 import { createSweepOwner, removeStaleSweeps, removeSweepOwner } from './adapters/stale-cleanup.js';
@@ -97,7 +97,7 @@ async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number>
   const files = composeFilesFromEnv();
   const runner = createDockerTrialRunner({
     docker,
-    stack: createComposeStackAdapter({ docker, ...(files ? { files } : {}) }),
+    stack: createStackAdapter({ docker, ...(files ? { files } : {}) }),
     load: createLoadtestDriver({ docker }),
     cgroups: createCgroupReader(getSweepEnv().RIGHTSIZE_CGROUP_ROOT ? { root: getSweepEnv().RIGHTSIZE_CGROUP_ROOT as string } : {}),
     owner,

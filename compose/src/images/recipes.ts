@@ -17,6 +17,9 @@ export const VERSIONS = Object.freeze({
   locust: '2.47.0',
 });
 
+/** The Docker Hub namespace the API image is published under; compose's default image names it. */
+export const PUBLISHED_NAMESPACE = 'rightsize';
+
 export const RecipeSchema = z.object({
   /** Short id used on the command line (`--only node,api`). */
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -59,6 +62,9 @@ export const API_INPUTS = [
   'inference-api/src',
   'model/artifacts',
 ];
+
+/** The mlflow-serve image copies these besides its Dockerfile (checked against its COPY lines). */
+export const MLFLOW_SERVE_INPUTS = ['compose/images/mlflow-serve/serve.sh', 'model/artifacts/breast-cancer-gbt'];
 
 export function defineRecipes(opts: { apiVersion: string; modelVersion: string }): Recipe[] {
   const raw: z.input<typeof RecipeSchema>[] = [
@@ -141,8 +147,21 @@ export function defineRecipes(opts: { apiVersion: string; modelVersion: string }
       oci: true,
     },
     {
+      // `mlflow models serve` on the committed model: the baseline a sweep compares the API with
+      id: 'mlflow-serve',
+      tags: [`rightsize-mlflow-serve:${opts.modelVersion}`, 'rightsize-mlflow-serve:latest'],
+      thirdParty: false,
+      parents: ['mlflow'],
+      kind: 'dockerfile',
+      dockerfile: 'compose/images/mlflow-serve/Dockerfile',
+      context: { repo: '.' },
+      inputs: MLFLOW_SERVE_INPUTS,
+      versions: { model: opts.modelVersion, mlflow: V.mlflow },
+      oci: true,
+    },
+    {
       id: 'api',
-      tags: [`rightsize-api:${opts.apiVersion}`, 'rightsize-api:latest'],
+      tags: [`rightsize-api:${opts.apiVersion}`, 'rightsize-api:latest', `${PUBLISHED_NAMESPACE}/rightsize-api:${opts.apiVersion}`],
       thirdParty: false,
       parents: ['node', 'debian'],
       kind: 'dockerfile',

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { API_INPUTS, defineRecipes, planOrder } from '../../src/images/recipes.js';
+import { API_INPUTS, MLFLOW_SERVE_INPUTS, PUBLISHED_NAMESPACE, defineRecipes, planOrder } from '../../src/images/recipes.js';
 import { REPO_ROOT } from '../../src/images/repo-info.js';
 
 const recipes = defineRecipes({ apiVersion: '0.1.0', modelVersion: '0.1.0' });
@@ -15,7 +15,7 @@ test('offline builds every stand-in before the images built FROM it', () => {
 });
 
 test('without --offline only our own images are built (bases come from a registry)', () => {
-  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'api']);
+  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'mlflow-serve', 'api']);
 });
 
 test('--only brings the parents it needs when offline, and nothing else', () => {
@@ -24,15 +24,27 @@ test('--only brings the parents it needs when offline, and nothing else', () => 
   assert.throws(() => planOrder(recipes, { offline: true, only: ['nope'] }), /unknown image recipe "nope"/);
 });
 
-test('the API image hash covers every file its Dockerfile copies from the context', async () => {
-  const dockerfile = await readFile(path.join(REPO_ROOT, 'inference-api/Dockerfile'), 'utf8');
-  const sources = dockerfile
+/** The context files a Dockerfile's COPY lines (not --from) take. */
+async function copiedSources(dockerfile: string): Promise<string[]> {
+  return (await readFile(path.join(REPO_ROOT, dockerfile), 'utf8'))
     .split('\n')
     .filter((l) => /^COPY\s/.test(l) && !/--from=/.test(l))
     .flatMap((l) => l.trim().split(/\s+/).slice(1, -1));
+}
+
+test('the API image hash covers every file its Dockerfile copies from the context', async () => {
+  const sources = await copiedSources('inference-api/Dockerfile');
   assert.ok(sources.length >= 5, 'found the COPY lines');
   for (const src of sources) {
     assert.ok(API_INPUTS.some((input) => src === input || src.startsWith(`${input}/`)), `${src} is a recipe input`);
+  }
+});
+
+test('the mlflow-serve image hash covers every file its Dockerfile copies from the context', async () => {
+  const sources = await copiedSources('compose/images/mlflow-serve/Dockerfile');
+  assert.ok(sources.length >= 3, 'found the COPY lines');
+  for (const src of sources) {
+    assert.ok(MLFLOW_SERVE_INPUTS.some((input) => src === input || src.startsWith(`${input}/`)), `${src} is a recipe input`);
   }
 });
 
@@ -48,6 +60,20 @@ test('every image the compose files pin is one the builder tags', async () => {
       assert.ok(tags.has(imageDefault(svc.image)), `${file}: ${name} pins ${imageDefault(svc.image)}, which npm run images does not build`);
     }
   }
+});
+
+test("compose's default API image is the published name at the API's version, built from the repository where it cannot be pulled", async () => {
+  const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'inference-api/package.json'), 'utf8')) as { version: string };
+  const doc = parse(await readFile(path.join(REPO_ROOT, 'compose/docker-compose.yml'), 'utf8')) as { services: { api: { image: string; build?: { context: string; dockerfile: string } } } };
+  const published = `${PUBLISHED_NAMESPACE}/rightsize-api:${version}`;
+  assert.equal(imageDefault(doc.services.api.image), published);
+  assert.ok(defineRecipes({ apiVersion: version, modelVersion: version }).find((r) => r.id === 'api')?.tags.includes(published), 'npm run images tags it');
+  assert.deepEqual(doc.services.api.build, { context: '..', dockerfile: 'inference-api/Dockerfile' });
+});
+
+test('the root .env names the compose file, so `docker compose up` works from the root without -f', async () => {
+  const env = Object.fromEntries((await readFile(path.join(REPO_ROOT, '.env'), 'utf8')).split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]));
+  assert.equal(env.COMPOSE_FILE, 'compose/docker-compose.yml');
 });
 
 test('recipes pin the versions the architecture table names', async () => {

@@ -5,11 +5,14 @@
  * The Node runner validates the same values before it starts k6; this is the second line.
  */
 import { buildPlan, type Plan, type ScenarioName } from './plan.ts';
+import { DEFAULT_PATHS, PROTOCOLS, isProtocol, pathConflict, type Protocol } from './protocol.ts';
 
 export interface ScriptConfig {
   /** base URL of the API, e.g. http://lb:8080 */
   target: string;
-  /** path of the prediction route, e.g. /predict */
+  /** what each request looks like: rightsize (POST /predict, one row) or mlflow (POST /invocations, dataframe_records) */
+  protocol: Protocol;
+  /** path of the prediction route; default from the protocol (/predict, /invocations) */
   path: string;
   /** absolute path of payloads.json; null = the repository's loadtest/data/payloads.json */
   payloadsPath: string | null;
@@ -56,6 +59,14 @@ export function readConfig(scenario: ScenarioName, env: Record<string, string | 
   if (target === undefined) problems.push('RS_TARGET: required (base URL of the API, e.g. http://127.0.0.1:8000)');
   else if (!/^https?:\/\/[^/]+/.test(target)) problems.push(`RS_TARGET=${target}: expected an http(s) URL`);
 
+  const protocolRaw = get('RS_PROTOCOL') ?? 'rightsize';
+  const protocol: Protocol = isProtocol(protocolRaw) ? protocolRaw : 'rightsize';
+  if (!isProtocol(protocolRaw)) problems.push(`RS_PROTOCOL=${protocolRaw}: expected one of ${PROTOCOLS.join(', ')}`);
+  const path = get('RS_PATH') ?? DEFAULT_PATHS[protocol];
+  if (!path.startsWith('/')) problems.push(`RS_PATH=${path}: expected a path starting with /`);
+  const conflict = pathConflict(protocol, path);
+  if (conflict !== null) problems.push(`RS_PATH=${path}: ${conflict}`);
+
   const rates: number[] = [];
   for (const part of (get('RS_RATES') ?? '').split(',').filter((p) => p.trim() !== '')) {
     const v = Number(part);
@@ -82,7 +93,8 @@ export function readConfig(scenario: ScenarioName, env: Record<string, string | 
   };
   const config = {
     target: (target ?? '').replace(/\/+$/, ''),
-    path: get('RS_PATH') ?? '/predict',
+    protocol,
+    path,
     payloadsPath: get('RS_PAYLOADS') ?? null,
     thinkMinS,
     thinkMaxS,

@@ -1,7 +1,7 @@
 /**
  * One prediction request: body from the held-out rows, tags for its step, failures counted by
  * class, latency samples for the objective recorded, and (on a sample of requests) the response checked against the
- * API's contract. Shared by all three scenarios so they measure the same thing.
+ * contract of the protocol spoken (config.protocol). Shared by all three scenarios so they measure the same thing.
  */
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { check } from 'k6';
@@ -9,7 +9,7 @@ import type { ScriptConfig } from './config.ts';
 import type { PlannedStep } from './plan.ts';
 import type { Payloads } from './payloads.ts';
 import { err4xx, err5xx, errConnection, errTimeout, sloLatency } from './metrics.ts';
-import { isPrediction } from './contract.ts';
+import { contractCheck } from './contract.ts';
 
 /** k6's error_code for "request timeout" (k6 docs, error codes); other status-0 errors are connection errors */
 const K6_REQUEST_TIMEOUT = 1050;
@@ -25,6 +25,7 @@ export function createRequester(config: Readonly<ScriptConfig>, payloads: Payloa
   const url = `${config.target}${config.path}`;
   const timeout = `${config.requestTimeoutS}s`;
   const headers = { 'content-type': 'application/json' };
+  const isPrediction = contractCheck(config.protocol);
 
   // Built once per step, not per request: this is the hot path of 10,000 VUs.
   const perStep = config.plan.steps.map((step) => {

@@ -1,6 +1,8 @@
 /**
  * The facts the target guard checks, read through the shared Docker adapter: a network's
- * labels and the names (container names and aliases) its members answer to.
+ * labels and the names (container names and aliases) its members answer to. A Swarm task's
+ * container carries neither its service's name nor the short name the stack's DNS gives it
+ * (`lb` for `<stack>_lb`) as aliases: those come from its swarm labels.
  */
 import type { Docker } from '@rightsize/compose/docker';
 import type { NetworkFacts } from '../target-guard.js';
@@ -11,6 +13,7 @@ interface NetworkDoc {
 }
 interface ContainerDoc {
   Name?: string;
+  Config?: { Labels?: Record<string, string> | null };
   NetworkSettings?: { Networks?: Record<string, { Aliases?: string[] | null }> };
 }
 
@@ -35,8 +38,17 @@ export function createNetworkFacts(docker: Docker): NetworkFacts {
         if (member.Name) names.add(member.Name);
         const c = await inspect<ContainerDoc>(['inspect', '--type', 'container', id]);
         for (const alias of c?.NetworkSettings?.Networks?.[network]?.Aliases ?? []) names.add(alias);
+        for (const name of swarmServiceNames(c?.Config?.Labels ?? {})) names.add(name);
       }
       return [...names];
     },
   };
+}
+
+/** Pure: the names a Swarm task answers to on its stack's networks: `<stack>_<service>` and `<service>`. */
+export function swarmServiceNames(labels: Readonly<Record<string, string>>): string[] {
+  const service = labels['com.docker.swarm.service.name'];
+  if (!service) return [];
+  const stack = labels['com.docker.stack.namespace'];
+  return stack && service.startsWith(`${stack}_`) ? [service, service.slice(stack.length + 1)] : [service];
 }

@@ -19,6 +19,7 @@ export function k6Env(options: Readonly<LoadOptions>, paths: Pick<K6InvocationPa
   const p = options.plan;
   const env: Record<string, string> = {
     RS_TARGET: options.target.replace(/\/+$/, ''),
+    RS_PROTOCOL: options.protocol,
     RS_PATH: options.path,
     RS_START: String(p.startUsers),
     RS_MAX: String(p.maxUsers),

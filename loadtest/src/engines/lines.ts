@@ -35,8 +35,8 @@ export function createLineHandler(engine: 'k6' | 'locust', emit: (e: LoadEvent) 
       const liveMatch = /RS_LIVE=(\{.*\})\s*$/.exec(text);
       if (liveMatch) {
         try {
-          const doc = JSON.parse(liveMatch[1]!) as { requests: number; failed: number; users: number; dropped?: number };
-          live = { atMs: Date.now(), requests: doc.requests, failed: doc.failed, vus: doc.users, dropped: doc.dropped ?? 0 };
+          const doc = JSON.parse(liveMatch[1]!) as { requests: number; failed: number; users: number; dropped?: number; p95_ms?: number | null };
+          live = { atMs: Date.now(), requests: doc.requests, failed: doc.failed, vus: doc.users, dropped: doc.dropped ?? 0, stepP95Ms: doc.p95_ms ?? null };
         } catch {
           // a torn line; the next one comes in a second
         }

@@ -16,6 +16,8 @@ export interface LiveReading {
   failed: number;
   vus: number;
   dropped: number;
+  /** p95 of the running step's requests so far (ms), when the engine tells it */
+  stepP95Ms: number | null;
 }
 
 export interface Watcher {
@@ -42,21 +44,23 @@ export function watchEngine(opts: {
     opts.engine.interrupt();
   };
   const tick = async () => {
-    const reading = opts.engine.liveUrl ? await readK6Live(opts.engine.liveUrl) : opts.lines.live();
-    const rates = reading && previous && reading.atMs > previous.atMs ? liveRates(previous, reading) : null;
-    if (reading) previous = reading;
     const t0 = opts.lines.t0Ms();
     const elapsedS = t0 === null ? null : (Date.now() - t0) / 1000;
+    const step = elapsedS === null ? null : stepAt(opts.plan, elapsedS);
+    const reading = opts.engine.liveUrl ? await readK6Live(opts.engine.liveUrl, { stepIndex: step?.index ?? null }) : opts.lines.live();
+    const rates = reading && previous && reading.atMs > previous.atMs ? liveRates(previous, reading) : null;
+    if (reading) previous = reading;
     const sample = opts.latestSample();
     const fresh = sample !== null && Date.now() - sample.atMs < 5000;
     opts.emit({
       type: 'progress',
       elapsedS,
-      step: elapsedS === null ? null : stepAt(opts.plan, elapsedS),
+      step,
       rps: rates?.rps ?? null,
       failedPerS: rates?.failedPerS ?? null,
       users: reading?.vus ?? null,
       dropped: reading?.dropped ?? null,
+      p95Ms: reading?.stepP95Ms ?? null,
       generatorCpuPct: fresh ? sample.cpuPct : null,
       generatorMemMb: fresh ? sample.memBytes / 2 ** 20 : null,
     });

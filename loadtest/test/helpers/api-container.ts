@@ -2,6 +2,8 @@
  * The real API in its container for the engine tests: on a network the test creates (labelled
  * with its owner, so the runner's target guard accepts `http://api:8000` there), published on
  * loopback so the test can read /metrics. Clean-up by label is registered next to setup.
+ * `startMlflowServe` does the same for `mlflow models serve` (rightsize-mlflow-serve), which has
+ * no /metrics: its requests are counted from uvicorn's access log.
  */
 import type { TestContext } from 'node:test';
 import { createDocker, type Docker } from '@rightsize/compose/docker';
@@ -10,6 +12,7 @@ import { createOwner, ownerLabels, registerCleanup } from '@rightsize/compose/te
 export const API_IMAGE = 'rightsize-api:latest';
 export const K6_IMAGE = 'grafana/k6:1.8.1';
 export const LOCUST_IMAGE = 'locustio/locust:2.47.0';
+export const MLFLOW_SERVE_IMAGE = 'rightsize-mlflow-serve:latest';
 
 export interface ApiUnderTest {
   docker: Docker;
@@ -19,18 +22,34 @@ export interface ApiUnderTest {
   serviceUrl: string;
   /** the API as the host sees it (loopback) */
   hostUrl: string;
-  /** POST /predict requests the API has counted so far, from its /metrics */
+  /** POST requests to the route under test (/predict unless told) the server has counted so far */
   predictCount(): Promise<number>;
 }
 
-export async function startApi(t: TestContext, prefix: string): Promise<ApiUnderTest> {
+/** Our API; `route`: the route predictCount() counts (default /predict). */
+export async function startApi(t: TestContext, prefix: string, opts: { route?: string } = {}): Promise<ApiUnderTest> {
+  const route = opts.route ?? '/predict';
+  return startServer(t, prefix, API_IMAGE, (_docker, _id, hostUrl) => routeCount(hostUrl, route));
+}
+
+/** `mlflow models serve` on the same model; predictCount() counts POST /invocations in its access log. */
+export async function startMlflowServe(t: TestContext, prefix: string): Promise<ApiUnderTest> {
+  return startServer(t, prefix, MLFLOW_SERVE_IMAGE, async (docker, id) => {
+    const { stdout, stderr } = await docker.logs(id);
+    return `${stdout}\n${stderr}`.split('\n').filter((l) => l.includes('"POST /invocations HTTP/1.1" ')).length;
+  });
+}
+
+type Counter = (docker: Docker, id: string, hostUrl: string) => Promise<number>;
+
+async function startServer(t: TestContext, prefix: string, image: string, count: Counter): Promise<ApiUnderTest> {
   const docker = createDocker();
   const owner = createOwner(prefix);
   registerCleanup(t, owner, { docker });
   const network = owner;
   await docker.networkCreate({ name: network, labels: ownerLabels(owner) });
   const id = await docker.run({
-    image: API_IMAGE,
+    image,
     name: `${owner}-api`,
     labels: ownerLabels(owner),
     network,
@@ -41,16 +60,16 @@ export async function startApi(t: TestContext, prefix: string): Promise<ApiUnder
   });
   await docker.waitHealthy(id, { timeoutMs: 60_000 });
   const hostUrl = `http://127.0.0.1:${await docker.hostPort(id, 8000)}`;
-  return { docker, owner, network, serviceUrl: 'http://api:8000', hostUrl, predictCount: () => predictCount(hostUrl) };
+  return { docker, owner, network, serviceUrl: 'http://api:8000', hostUrl, predictCount: () => count(docker, id, hostUrl) };
 }
 
-/** Sum of http_requests_total{route="/predict"} over methods and status codes. */
-export async function predictCount(baseUrl: string): Promise<number> {
+/** Sum of http_requests_total{route="<route>"} over methods and status codes. */
+async function routeCount(baseUrl: string, route = '/predict'): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     const m = /^http_requests_total\{([^}]*)\}\s+([\d.e+]+)/.exec(line);
-    if (m && /route="\/predict"/.test(m[1]!)) sum += Number(m[2]);
+    if (m && m[1]!.includes(`route="${route}"`)) sum += Number(m[2]);
   }
   return sum;
 }

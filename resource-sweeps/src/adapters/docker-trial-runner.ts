@@ -15,7 +15,7 @@ import { abortedError, isSweepError } from '../errors.js';
 import { loadSteps } from '../plan/plan-schema.js';
 import { TRIAL_SCHEMA_ID, type TrialRecord } from '../results/trial-record.js';
 import type { CgroupReader } from './cgroup.js';
-import { LB_INTERNAL_URL, type StackAdapter, type StackHandle } from './compose-stack.js';
+import { LB_INTERNAL_URL, type StackAdapter, type StackHandle } from './stack-common.js';
 import { startContainerSampler, type ContainerSampler } from './container-sampler.js';
 import type { LoadDriver, LoadResult } from './load-driver.js';
 import { loadRows, requestBody, requestPath } from './request-body.js';
@@ -39,9 +39,12 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
   return {
     async cleanupStale() {
       const n = await removeStaleSweeps(docker);
-      const total = n.containers + n.networks + n.volumes;
-      return total ? `removed what crashed sweeps left behind: ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes` : null;
+      const total = n.stacks + n.containers + n.networks + n.volumes;
+      const removed = total ? `removed what crashed sweeps left behind: ${n.stacks ? `${n.stacks} swarm stacks, ` : ''}${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes` : null;
+      return [removed, n.swarm].filter(Boolean).join('; ') || null;
     },
+
+    close: () => options.stack.close?.() ?? Promise.resolve(null),
 
     async run(spec, hooks, signal): Promise<TrialRecord> {
       const started = new Date();
@@ -60,7 +63,8 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
       let startupEvents: ContainerEvent[] = [];
       try {
         hooks.phase('up', `project ${project}`);
-        handle = await options.stack.up({ project, owner: options.owner, config: spec.config, plan, signal, onDetail: (d) => hooks.phase('up', d) });
+        handle = await options.stack.prepare({ project, owner: options.owner, config: spec.config, plan, signal, onDetail: (d) => hooks.phase('up', d) });
+        await handle.up();
         hooks.phase('healthy', `${spec.config.replicas} replica(s) up behind the balancer`);
         sampler = startContainerSampler({
           docker,
@@ -91,11 +95,11 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
         host = stopped?.host ?? [];
         hooks.phase('down', `project ${project}`);
         if (failure !== undefined) {
-          startupEvents = await apiExits(docker, project).catch(() => []);
+          startupEvents = (await handle?.exits().catch(() => [])) ?? [];
           if (handle) await writeFile(path.join(dir, 'stack.log'), await handle.logs(300).catch((e: Error) => e.message));
         }
-        // ALWAYS: compose down, then anything left with this trial's labels (a generator, a half-made network)
-        await handle?.down().catch((e: Error) => notes.push(`compose down: ${e.message.split('\n')[0]}`));
+        // ALWAYS: the stack down (compose down, docker stack rm), then anything left with this trial's labels (a generator, a half-made network)
+        await handle?.down().catch((e: Error) => notes.push(`${plan.runtime} down: ${e.message.split('\n')[0]}`));
         await removeProject(docker, project).catch((e: Error) => notes.push(`clean-up: ${e.message.split('\n')[0]}`));
         await writeFile(path.join(dir, 'samples.jsonl'), jsonl([...samples, ...host.map((h) => ({ host: true, ...h }))]));
       }
@@ -141,19 +145,4 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
       };
     },
   };
-}
-
-/**
- * API containers of a project that died on their own (OOM-killed, or exited non-zero) before
- * the sampler ran: a memory limit too small to even start is the configuration failing.
- */
-async function apiExits(docker: Docker, project: string): Promise<ContainerEvent[]> {
-  const api = await docker.listContainers({ 'com.docker.compose.project': project, 'com.docker.compose.service': 'api' });
-  const events: ContainerEvent[] = [];
-  for (const c of api) {
-    const s = (await docker.inspect(c.id)).State;
-    if (s.OOMKilled) events.push({ t: Date.now(), name: c.name, kind: 'oom', detail: `${c.name} was OOM-killed` });
-    else if (!s.Running && s.ExitCode !== 0 && s.Status === 'exited') events.push({ t: Date.now(), name: c.name, kind: 'exit', detail: `${c.name} exited with code ${s.ExitCode}` });
-  }
-  return events;
 }

@@ -10,7 +10,6 @@ import type { LoadSummary } from '@rightsize/loadtest/summary-schema';
 import { SweepError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
-import { requestPath } from './request-body.js';
 
 export interface LoadRequest {
   plan: Plan;
@@ -64,7 +63,8 @@ export function createLoadtestDriver(options: { docker: Docker }): LoadDriver {
             engine: plan.load.engine,
             scenario: plan.load.scenario,
             target: request.url,
-            path: requestPath(plan.target.protocol),
+            // the request body, route and response check follow the protocol (path defaults from it)
+            protocol: plan.target.protocol,
             plan: {
               startUsers: first,
               maxUsers: last,
@@ -91,7 +91,7 @@ export function createLoadtestDriver(options: { docker: Docker }): LoadDriver {
                   elapsed_s: e.elapsedS,
                   rps,
                   error_rate: rps > 0 ? Math.min(1, (e.failedPerS ?? 0) / rps) : 0,
-                  p95_ms: null,
+                  p95_ms: e.p95Ms,
                   generator: { cpu_pct: e.generatorCpuPct, mem_mib: e.generatorMemMb, dropped: e.dropped },
                 });
               } else if (e.type === 'log' && e.level !== 'info') hooks.onLog(e.message);

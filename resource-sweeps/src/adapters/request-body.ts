@@ -6,17 +6,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_PATHS, requestBody as protocolBody } from '@rightsize/loadtest/protocol';
 import { SweepError } from '../errors.js';
 import type { Target } from '../plan/plan-schema.js';
 
 export const PAYLOADS_FILE = fileURLToPath(new URL('../../../loadtest/data/payloads.json', import.meta.url));
 
+/** the same route and body the load runner sends for the protocol (one definition, in loadtest) */
 export function requestPath(protocol: Target['protocol']): string {
-  return protocol === 'mlflow' ? '/invocations' : '/predict';
+  return DEFAULT_PATHS[protocol];
 }
 
 export function requestBody(protocol: Target['protocol'], row: Record<string, number>): string {
-  return JSON.stringify(protocol === 'mlflow' ? { dataframe_records: [row] } : row);
+  return protocolBody(protocol, row);
 }
 
 export async function loadRows(file = PAYLOADS_FILE): Promise<Record<string, number>[]> {

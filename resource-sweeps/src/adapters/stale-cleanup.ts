@@ -1,34 +1,20 @@
 /**
- * Owners and clean-up. Everything a sweep process creates carries io.rightsize.owner =
- * `rs-sweep-<pid>-<random>` (the load runner's generator: `rs-load-rs-sweep-<pid>-...`), so at
- * the next start any sweep can remove what a crashed one left behind, recognising "crashed" by
- * its pid no longer running on this host. Live sweeps and everything not ours are never touched.
+ * Clean-up by owner. Everything a sweep process creates carries io.rightsize.owner =
+ * `rs-sweep-<pid>-<random>` (sweep-owner.ts), so at the next start any sweep can remove what a
+ * crashed one left behind, recognising "crashed" by its pid no longer running on this host:
+ * Swarm stacks first (removing their containers alone would only get them replaced), then
+ * containers, networks, volumes, and a swarm mode that a crashed sweep entered. Live sweeps and
+ * everything not ours are never touched.
  */
-import { randomBytes } from 'node:crypto';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
+import { isProcessAlive, parseSweepOwner } from './sweep-owner.js';
+import { releaseSwarm, swarmState } from './swarm-mode.js';
+import { ownedStacks, removeStack } from './swarm-stacks.js';
 
-const OWNER = /^(?:rs-load-)?(rs-sweep-(\d+)-[a-z0-9]+)/;
-
-export function createSweepOwner(pid = process.pid): string {
-  return `rs-sweep-${pid}-${randomBytes(3).toString('hex')}`;
-}
-
-/** The sweep owner and its pid behind an owner label value, or null when it is not a sweep's. */
-export function parseSweepOwner(value: string): { owner: string; pid: number } | null {
-  const m = OWNER.exec(value);
-  return m ? { owner: m[1] as string, pid: Number(m[2]) } : null;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { createSweepOwner, isProcessAlive, parseSweepOwner } from './sweep-owner.js';
 
 export interface CleanupCount {
+  stacks: number;
   containers: number;
   networks: number;
   volumes: number;
@@ -36,7 +22,12 @@ export interface CleanupCount {
 
 /** Removes every container, then network and volume, whose owner label belongs to `owner` (its generator's too). */
 export async function removeOwned(docker: Docker, belongs: (ownerValue: string) => boolean): Promise<CleanupCount> {
-  const count: CleanupCount = { containers: 0, networks: 0, volumes: 0 };
+  const count: CleanupCount = { stacks: 0, containers: 0, networks: 0, volumes: 0 };
+  if ((await swarmState(docker)).active) {
+    const stacks = await ownedStacks(docker, belongs);
+    for (const stack of stacks) await removeStack(docker, stack);
+    count.stacks = stacks.length;
+  }
   const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => belongs(c.labels[OWNER_LABEL] ?? ''));
   await docker.rm(containers.map((c) => c.id));
   count.containers = containers.length;
@@ -56,12 +47,13 @@ export function removeSweepOwner(docker: Docker, owner: string): Promise<Cleanup
   return removeOwned(docker, (value) => parseSweepOwner(value)?.owner === owner);
 }
 
-/** Clean-up of every sweep owner whose process is gone. */
-export function removeStaleSweeps(docker: Docker, alive: (pid: number) => boolean = isProcessAlive): Promise<CleanupCount> {
-  return removeOwned(docker, (value) => {
+/** Clean-up of every sweep owner whose process is gone, then of a swarm mode only crashed sweeps used. */
+export async function removeStaleSweeps(docker: Docker, alive: (pid: number) => boolean = isProcessAlive): Promise<CleanupCount & { swarm: string | null }> {
+  const count = await removeOwned(docker, (value) => {
     const parsed = parseSweepOwner(value);
     return parsed !== null && !alive(parsed.pid);
   });
+  return { ...count, swarm: await releaseSwarm(docker, { alive }) };
 }
 
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -75,5 +67,5 @@ export async function removeProject(docker: Docker, project: string): Promise<Cl
   await docker.networkRm(networks.map((n) => n.id));
   const volumes = await docker.listVolumes(byProject);
   await docker.volumeRm(volumes.map((v) => v.name));
-  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+  return { stacks: 0, containers: containers.length, networks: networks.length, volumes: volumes.length };
 }

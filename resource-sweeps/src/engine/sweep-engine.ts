@@ -135,22 +135,28 @@ export function createSweep(options: SweepOptions): Sweep {
     const search = plan.search.strategy === 'grid' ? gridSearch : frontierSearch;
     let stopped = false;
     try {
-      await search({
-        candidates: plan.candidates,
-        ladder,
-        order: { monotoneInReplicas: plan.search.monotone_in_replicas },
-        startAboveHeld: plan.search.start_above_held,
-        retries: plan.search.retries,
-        confirmInferred: plan.search.confirm_inferred,
-        oracle,
-        signal,
-      });
-    } catch (error) {
-      if (!(isSweepError(error) && error.code === 'SWEEP_ERR_ABORTED')) {
-        await render(false).catch(() => undefined);
-        throw error;
+      try {
+        await search({
+          candidates: plan.candidates,
+          ladder,
+          order: { monotoneInReplicas: plan.search.monotone_in_replicas },
+          startAboveHeld: plan.search.start_above_held,
+          retries: plan.search.retries,
+          confirmInferred: plan.search.confirm_inferred,
+          oracle,
+          signal,
+        });
+      } catch (error) {
+        if (!(isSweepError(error) && error.code === 'SWEEP_ERR_ABORTED')) {
+          await render(false).catch(() => undefined);
+          throw error;
+        }
+        stopped = true;
       }
-      stopped = true;
+    } finally {
+      // what the runner set up for all trials (Swarm mode it entered), undone however the search ended
+      const closed = await runner.close?.().catch((e: Error) => `closing the trial runner: ${e.message.split('\n')[0]}`);
+      if (closed) events.emit('warning', { message: closed });
     }
     if (replay.size > 0) events.emit('warning', { message: `${replay.size} recorded trial(s) were not asked for again (the plan or the search changed); they are kept and count in the summary` });
     const { summary, files } = await render(!stopped);

@@ -36,4 +36,6 @@ export interface TrialRunner {
   cleanupStale(): Promise<string | null>;
   /** runs one trial and returns its record; infrastructure failures come back as an invalid record, not a throw */
   run(spec: TrialSpec, hooks: TrialHooks, signal: AbortSignal): Promise<TrialRecord>;
+  /** once, when the sweep ends (abort and failure included): undoes what the runner set up for all trials; a line for the log, or null */
+  close?(): Promise<string | null>;
 }

@@ -5,6 +5,7 @@
  * arithmetic) is in resource-sweeps/README.md.
  */
 import { z } from 'zod';
+import { PROTOCOLS } from '@rightsize/loadtest/protocol';
 import { DurationSchema, MemoryMibSchema } from './units.js';
 
 const positiveInt = z.number().int().positive();
@@ -29,7 +30,7 @@ export const TargetSchema = z
     /** the image under test: ours by default; any image that serves HTTP can be swept */
     image: z.string().min(1).default('rightsize-api:latest'),
     /** which request the load sends: our /predict, or MLflow's /invocations (`mlflow models serve`) */
-    protocol: z.enum(['rightsize', 'mlflow']).default('rightsize'),
+    protocol: z.enum(PROTOCOLS).default('rightsize'),
     /** port the image listens on inside the container */
     port: positiveInt.max(65535).default(8000),
     /** path that answers 200 once the server can take load */

@@ -3,9 +3,10 @@
  * steps' latency.
  *
  * What goes in is what the load runner gives while it runs: once a second, req/s and
- * failures/s (k6's REST counters or Locust's own, by difference) and the users running; the
- * balancer's mean response time (HAProxy's `rtime`, over its last 1024 requests) when a
- * balancer is known. The load runner's live progress carries NO latency percentiles; exact
+ * failures/s (k6's REST counters or Locust's own, by difference), the users running, and the
+ * running step's p95 so far (k6's step sub-metric, Locust's step histogram); the balancer's mean
+ * response time (HAProxy's `rtime`, over its last 1024 requests) when a balancer is known. A
+ * running step's p95 is over that step only, so it cannot be combined into a window; exact
  * percentiles exist per finished step (the load summary: p50/p90/p95/p99 over every request of
  * the step). A window's percentile is therefore reported two ways over the steps that ended in
  * it: `upper`, the largest step percentile, which is a proven upper bound (the q-quantile of a
@@ -43,6 +44,8 @@ export interface RateReading {
   rps: number;
   failed_per_s: number;
   users: number;
+  /** p95 of the running step's requests so far, when the load runner tells it */
+  step_p95_ms?: number | null;
 }
 
 export interface Bounded {
@@ -74,7 +77,7 @@ export interface LiveStats {
   recordSteps(steps: readonly StepLatency[]): void;
   windows(nowMs: number): Record<WindowName, WindowStats>;
   /** mean req/s and failures/s over the last `seconds` complete seconds (Locust's "current") */
-  current(nowMs: number, seconds?: number): { rps: number; failed_per_s: number; users: number };
+  current(nowMs: number, seconds?: number): { rps: number; failed_per_s: number; users: number; step_p95_ms: number | null };
   /** steps that ended at or after `sinceMs`, oldest first */
   stepsSince(sinceMs: number): StepLatency[];
   /** starts the counters of a new run (Locust resets its statistics on each swarm) */
@@ -107,6 +110,7 @@ export function createLiveStats(options: { capacityS?: number } = {}): LiveStats
   const rtimeCount = new Float64Array(n);
   let steps: StepLatency[] = [];
   let lastUsers = 0;
+  let lastStepP95: number | null = null;
   let lastAt = 0;
   const run = { requests: 0, failures: 0, since_ms: null as number | null };
 
@@ -136,6 +140,7 @@ export function createLiveStats(options: { capacityS?: number } = {}): LiveStats
       run.requests += Math.max(0, r.rps) * dt;
       run.failures += Math.max(0, r.failed_per_s) * dt;
       lastUsers = r.users;
+      lastStepP95 = r.step_p95_ms ?? null;
       lastAt = r.at_ms;
     },
     recordBalancer(r) {
@@ -204,7 +209,7 @@ export function createLiveStats(options: { capacityS?: number } = {}): LiveStats
         fail += failures[i] as number;
       }
       const stale = nowMs - lastAt > 5000;
-      return { rps: req / seconds, failed_per_s: fail / seconds, users: stale ? 0 : lastUsers };
+      return { rps: req / seconds, failed_per_s: fail / seconds, users: stale ? 0 : lastUsers, step_p95_ms: stale ? null : lastStepP95 };
     },
     stepsSince(sinceMs) {
       return steps.filter((s) => s.end_ms >= sinceMs);
@@ -212,6 +217,7 @@ export function createLiveStats(options: { capacityS?: number } = {}): LiveStats
     beginRun(atMs) {
       Object.assign(run, { requests: 0, failures: 0, since_ms: atMs });
       lastUsers = 0;
+      lastStepP95 = null;
     },
     totals: () => ({ ...run }),
   };

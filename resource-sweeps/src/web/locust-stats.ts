@@ -24,14 +24,14 @@ export interface RunInfo {
 }
 
 const LATENCY_SOURCE =
-  'percentiles come from finished load steps (exact per step: the load summary); the load runner reports no live percentiles, so they are null until a step of this run has finished. Row percentiles are the largest step percentile (an upper bound). Windows give the request-weighted mean and that bound.';
+  'percentiles come from the load runner: while a step runs, current_response_time_percentiles p95 is that step\'s p95 so far (k6\'s step sub-metric, Locust\'s step histogram); otherwise, and for p50 and the rows, they come from finished load steps (exact per step: the load summary), null until a step of this run has finished. Row percentiles are the largest step percentile (an upper bound). Windows give the request-weighted mean and that bound.';
 
 export function buildStatsRequests(input: { view: Snapshot; stats: LiveStats; run: RunInfo | null; nowMs: number }): StatsRequests {
   const { view, stats, run, nowMs } = input;
   const totals = stats.totals();
   const elapsedS = run ? Math.max((nowMs - run.started_at_ms) / 1000, 1e-3) : 0;
   const running = view.state === 'running' || view.state === 'spawning';
-  const current = running ? stats.current(nowMs) : { rps: 0, failed_per_s: 0, users: 0 };
+  const current = running ? stats.current(nowMs) : { rps: 0, failed_per_s: 0, users: 0, step_p95_ms: null };
   const steps: StepLatency[] = run ? stats.stepsSince(run.started_at_ms) : [];
   const last = steps[steps.length - 1];
   const counted = steps.filter((s) => s.requests > 0);
@@ -66,7 +66,7 @@ export function buildStatsRequests(input: { view: Snapshot; stats: LiveStats; ru
     current_rps: current.rps,
     current_fail_per_sec: current.failed_per_s,
     fail_ratio: totals.requests > 0 ? totals.failures / totals.requests : 0,
-    current_response_time_percentiles: { 'response_time_percentile_0.5': last?.p50_ms ?? null, 'response_time_percentile_0.95': last?.p95_ms ?? null },
+    current_response_time_percentiles: { 'response_time_percentile_0.5': last?.p50_ms ?? null, 'response_time_percentile_0.95': current.step_p95_ms ?? last?.p95_ms ?? null },
     stats: run ? [row(run.method, run.name), row('', 'Aggregated')] : [],
     errors: [],
     windows: stats.windows(nowMs),

@@ -118,8 +118,8 @@ export function createSwarmControl(deps: SwarmControlDeps) {
               lastElapsed = e.elapsedS;
               const at = deps.now();
               const users = e.users ?? 0;
-              deps.stats.recordRates({ at_ms: at, dt_s: dt > 0 ? dt : 1, rps: e.rps, failed_per_s: e.failedPerS ?? 0, users });
-              const point = { t: at, elapsed_s: e.elapsedS, users, step_users: body.user_count, rps: e.rps, error_rate: e.rps > 0 ? Math.min(1, (e.failedPerS ?? 0) / e.rps) : 0, p95_ms: null, generator: { cpu_pct: e.generatorCpuPct, mem_mib: e.generatorMemMb, dropped: e.dropped } };
+              deps.stats.recordRates({ at_ms: at, dt_s: dt > 0 ? dt : 1, rps: e.rps, failed_per_s: e.failedPerS ?? 0, users, step_p95_ms: e.p95Ms });
+              const point = { t: at, elapsed_s: e.elapsedS, users, step_users: body.user_count, rps: e.rps, error_rate: e.rps > 0 ? Math.min(1, (e.failedPerS ?? 0) / e.rps) : 0, p95_ms: e.p95Ms, generator: { cpu_pct: e.generatorCpuPct, mem_mib: e.generatorMemMb, dropped: e.dropped } };
               deps.view.swarmProgress(point, e.elapsedS < rampS);
               deps.hub.broadcast('swarm:load', point);
             } else if (e.type === 'log' && e.level !== 'info') deps.view.warn(`swarm: ${e.message}`);

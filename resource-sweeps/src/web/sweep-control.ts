@@ -64,7 +64,7 @@ export function createSweepControl(deps: SweepControlDeps & { factory: SweepFact
       const clock = a.clock.get(e.index);
       const dt = clock ? e.elapsed_s - clock.lastElapsed : 1;
       a.clock.set(e.index, { t0: clock?.t0 ?? at - e.elapsed_s * 1000, lastElapsed: e.elapsed_s });
-      deps.stats.recordRates({ at_ms: at, dt_s: dt > 0 ? dt : 1, rps: e.rps, failed_per_s: e.rps * e.error_rate, users: e.users });
+      deps.stats.recordRates({ at_ms: at, dt_s: dt > 0 ? dt : 1, rps: e.rps, failed_per_s: e.rps * e.error_rate, users: e.users, step_p95_ms: e.p95_ms });
     } else if (name === 'trial:end') {
       const { record } = payload as SweepEvents['trial:end'];
       const t0 = a.clock.get(record.index)?.t0;

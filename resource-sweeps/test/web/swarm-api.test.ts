@@ -74,7 +74,7 @@ test('a form-encoded swarm becomes one bounded step of the load runner, and /sto
   assert.equal(input.objective?.maxErrorRate, 1, 'an ad-hoc load never aborts on errors');
 
   // progress from the runner shows up in /stats/requests, Locust's fields
-  calls[0]?.hooks.onEvent?.({ type: 'progress', elapsedS: 6, step: null, rps: 40, failedPerS: 2, users: 50, dropped: 0, generatorCpuPct: 12, generatorMemMb: 40 });
+  calls[0]?.hooks.onEvent?.({ type: 'progress', elapsedS: 6, step: null, rps: 40, failedPerS: 2, users: 50, dropped: 0, p95Ms: 8.5, generatorCpuPct: 12, generatorMemMb: 40 });
   const stats = (await app.inject({ method: 'GET', url: '/stats/requests' })).json();
   assert.equal(stats.state, 'running');
   assert.equal(stats.user_count, 50);

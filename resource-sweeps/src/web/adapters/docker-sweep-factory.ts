@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDocker, type Docker } from '@rightsize/compose/docker';
 import { createCgroupReader } from '../../adapters/cgroup.js';
-import { createComposeStackAdapter } from '../../adapters/compose-stack.js';
+import { createStackAdapter } from '../../adapters/stack-adapter.js';
 import { createDockerTrialRunner } from '../../adapters/docker-trial-runner.js';
 import { createLoadtestDriver } from '../../adapters/load-driver.js';
 import { createSweepOwner, removeSweepOwner } from '../../adapters/stale-cleanup.js';
@@ -53,7 +53,7 @@ export function createDockerSweepFactory(options: { reportsRoot: string; docker?
     const root = getSweepEnv().RIGHTSIZE_CGROUP_ROOT;
     const runner = createDockerTrialRunner({
       docker,
-      stack: createComposeStackAdapter({ docker, ...(files ? { files } : {}) }),
+      stack: createStackAdapter({ docker, ...(files ? { files } : {}) }),
       load: createLoadtestDriver({ docker }),
       cgroups: createCgroupReader(root ? { root } : {}),
       owner,

@@ -219,7 +219,10 @@ function renderNow(snap) {
   $('now-generator').textContent = live && last.generator && last.generator.cpu_pct !== null ? `${Math.round(last.generator.cpu_pct)} %` : '-';
   const step = lastStep(snap);
   $('now-p50').textContent = step ? fmt(step.p50_ms) : '-';
-  $('now-p95').textContent = step ? fmt(step.p95_ms) : '-';
+  // while a step runs, the load runner's p95 of that step so far; else the last finished step's
+  const liveP95 = live && last.p95_ms !== null && last.p95_ms !== undefined ? last.p95_ms : null;
+  $('now-p95').textContent = liveP95 !== null ? fmt(liveP95) : step ? fmt(step.p95_ms) : '-';
+  $('now-p95').title = liveP95 !== null ? 'p95 of the running step so far' : 'p95 of the last finished step';
   $('now-p99').textContent = step ? fmt(step.p99_ms) : '-';
 
   const xs = load.map((p) => ({ ...p, x: p.elapsed_s }));
@@ -231,7 +234,7 @@ function renderNow(snap) {
   // the balancer is read on the server's clock; load points carry both that clock and the load's own
   const t0 = last ? last.t - last.elapsed_s * 1000 : Infinity;
   const rt = S.rtime.filter((p) => p.y !== null && p.t >= t0 - 30000).map((p) => ({ x: (p.t - t0) / 1000, y: p.y }));
-  charts.push(lineChart({ title: 'response time at the balancer', xLabel: 's since the load started', yLabel: 'ms', series: [{ name: 'HAProxy mean, last 1024 requests', points: rt, color: '#CC79A7' }], references: sweep && sweep.p95_objective_ms ? [{ y: sweep.p95_objective_ms, label: `p95 objective ${sweep.p95_objective_ms} ms` }] : [], id: 'chart-latency', empty: 'no balancer read yet' }));
+  charts.push(lineChart({ title: 'response time', xLabel: 's since the load started', yLabel: 'ms', series: [{ name: 'HAProxy mean, last 1024 requests', points: rt, color: '#CC79A7' }, { name: 'p95 of the running step so far', points: xs.filter((p) => p.p95_ms !== null && p.p95_ms !== undefined).map((p) => ({ x: p.x, y: p.p95_ms })), color: '#0072B2' }], references: sweep && sweep.p95_objective_ms ? [{ y: sweep.p95_objective_ms, label: `p95 objective ${sweep.p95_objective_ms} ms` }] : [], id: 'chart-latency', empty: 'no balancer read yet' }));
   $('now-charts').innerHTML = charts.join('');
   renderContainers(cur);
 }

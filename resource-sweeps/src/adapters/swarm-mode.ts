@@ -1,0 +1,135 @@
+/**
+ * Swarm mode on a shared engine. A sweep with `runtime: swarm` enters swarm mode only when the
+ * engine is not in it, and leaves it when the sweep ends; an engine that was already a swarm
+ * stays one. Who is using the swarm is written on the node itself (node labels), so that two
+ * sweeps sharing it do not pull it from under each other, and so that the clean-up at the next
+ * start can leave a swarm a crashed sweep entered:
+ *   io.rightsize.swarm.entered-by = <owner>   the sweep that ran `docker swarm init`
+ *   io.rightsize.swarm.user.<owner> = 1       every sweep using it, until it ends
+ * A swarm is left only when a sweep entered it, no live sweep uses it and no service at all
+ * runs on it (whatever else runs there is not ours to remove).
+ */
+import type { Docker } from '@rightsize/compose/docker';
+import { SweepError } from '../errors.js';
+import { isProcessAlive, parseSweepOwner } from './sweep-owner.js';
+
+export const ENTERED_BY_LABEL = 'io.rightsize.swarm.entered-by';
+export const USER_LABEL_PREFIX = 'io.rightsize.swarm.user.';
+
+export interface SwarmUse {
+  /** sweeps whose process is gone: their user labels can go */
+  deadUsers: string[];
+  /** live sweeps other than `self` */
+  liveUsers: string[];
+  /** a sweep entered swarm mode and nobody else needs it: leave (if no service runs) */
+  leave: boolean;
+}
+
+/** Pure: what the node labels say about who uses the swarm, and whether `self` (or the clean-up) may leave it. */
+export function swarmUse(labels: Readonly<Record<string, string>>, options: { self?: string; alive: (pid: number) => boolean }): SwarmUse {
+  const users = Object.keys(labels).filter((k) => k.startsWith(USER_LABEL_PREFIX)).map((k) => k.slice(USER_LABEL_PREFIX.length));
+  const deadUsers: string[] = [];
+  const liveUsers: string[] = [];
+  for (const user of users) {
+    if (user === options.self) continue;
+    const parsed = parseSweepOwner(user);
+    if (parsed && !options.alive(parsed.pid)) deadUsers.push(user);
+    else liveUsers.push(user);
+  }
+  const enteredBy = labels[ENTERED_BY_LABEL];
+  return { deadUsers, liveUsers, leave: enteredBy !== undefined && parseSweepOwner(enteredBy) !== null && liveUsers.length === 0 };
+}
+
+export async function swarmState(docker: Docker): Promise<{ active: boolean; nodeId: string; manager: boolean }> {
+  const swarm = (await docker.info()).Swarm as { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean } | undefined;
+  return { active: swarm?.LocalNodeState === 'active', nodeId: swarm?.NodeID ?? '', manager: swarm?.ControlAvailable === true };
+}
+
+async function nodeLabels(docker: Docker, nodeId: string): Promise<Record<string, string>> {
+  const { stdout } = await docker.cli(['node', 'inspect', '--format', '{{json .Spec.Labels}}', nodeId]);
+  return (JSON.parse(stdout || 'null') as Record<string, string> | null) ?? {};
+}
+
+async function updateLabels(docker: Docker, nodeId: string, change: { add?: Record<string, string>; rm?: string[] }): Promise<void> {
+  const args = [...Object.entries(change.add ?? {}).flatMap(([k, v]) => ['--label-add', `${k}=${v}`]), ...(change.rm ?? []).flatMap((k) => ['--label-rm', k])];
+  if (args.length) await docker.cli(['node', 'update', ...args, nodeId]);
+}
+
+async function serviceCount(docker: Docker): Promise<number> {
+  return (await docker.cli(['service', 'ls', '--quiet'])).stdout.split('\n').filter(Boolean).length;
+}
+
+/** `docker swarm leave --force`, and the bridge `swarm init` created, which leaving keeps. */
+async function leaveSwarm(docker: Docker): Promise<void> {
+  await docker.cli(['swarm', 'leave', '--force'], { timeoutMs: 60_000 });
+  await docker.networkRm('docker_gwbridge');
+}
+
+/**
+ * Leaves a swarm that a sweep entered and that nobody needs any more; drops dead sweeps' user
+ * labels. `self` is a sweep that just stopped using it. Resolves to a note, or null.
+ */
+export async function releaseSwarm(docker: Docker, options: { self?: string; alive?: (pid: number) => boolean } = {}): Promise<string | null> {
+  const state = await swarmState(docker);
+  if (!state.active) return null;
+  const labels = await nodeLabels(docker, state.nodeId);
+  const use = swarmUse(labels, { ...(options.self ? { self: options.self } : {}), alive: options.alive ?? isProcessAlive });
+  const rm = [...use.deadUsers, ...(options.self ? [options.self] : [])].map((u) => `${USER_LABEL_PREFIX}${u}`).filter((k) => k in labels);
+  if (!use.leave) {
+    await updateLabels(docker, state.nodeId, { rm });
+    return null;
+  }
+  const services = await serviceCount(docker);
+  if (services > 0) {
+    await updateLabels(docker, state.nodeId, { rm });
+    return `swarm mode left on: ${services} service(s) not removed by this sweep still run on it`;
+  }
+  await leaveSwarm(docker);
+  return 'left swarm mode, which a sweep had entered';
+}
+
+export interface SwarmSession {
+  /** swarm mode on, this sweep recorded as a user; idempotent */
+  ensure(): Promise<void>;
+  /** this sweep stops using the swarm; leaves it if it was entered by a sweep and nobody needs it. A note or null */
+  close(): Promise<string | null>;
+}
+
+export function createSwarmSession(options: { docker: Docker; owner: string }): SwarmSession {
+  const { docker, owner } = options;
+  let joined: Promise<void> | undefined;
+  const join = async () => {
+    let state = await swarmState(docker);
+    const add: Record<string, string> = { [`${USER_LABEL_PREFIX}${owner}`]: '1' };
+    if (!state.active) {
+      try {
+        await docker.cli(['swarm', 'init', '--advertise-addr', '127.0.0.1'], { timeoutMs: 60_000 });
+        add[ENTERED_BY_LABEL] = owner;
+      } catch (cause) {
+        // another sweep may have entered it a moment ago: then it is theirs, and fine to use
+        if (!(await swarmState(docker)).active) {
+          throw new SweepError('SWEEP_ERR_STACK_UP', 'could not enter swarm mode (docker swarm init --advertise-addr 127.0.0.1)', { cause, hint: 'check `docker info` (Swarm:) and dockerd\'s log; or use runtime: compose' });
+        }
+      }
+      state = await swarmState(docker);
+    }
+    if (!state.manager) {
+      throw new SweepError('SWEEP_ERR_STACK_UP', 'this engine is a swarm worker, not a manager: `docker stack deploy` needs a manager', { hint: 'run the sweep on a manager node, or use runtime: compose' });
+    }
+    await updateLabels(docker, state.nodeId, { add });
+  };
+  return {
+    ensure() {
+      joined ??= join().catch((error: unknown) => {
+        joined = undefined;
+        throw error;
+      });
+      return joined;
+    },
+    async close() {
+      if (!joined) return null;
+      joined = undefined;
+      return releaseSwarm(docker, { self: owner });
+    },
+  };
+}

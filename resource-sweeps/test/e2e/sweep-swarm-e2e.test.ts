@@ -1,0 +1,96 @@
+/**
+ * End to end with `runtime: swarm` on the real engine: the ci-swarm plan deploys the same compose
+ * file with `docker stack deploy` on a single-node swarm (entered for the sweep when the engine
+ * is not in swarm mode, and left afterwards). The 24m configuration is OOM-killed while starting
+ * and must be judged an OOM (Swarm does not replace the task), not an infrastructure failure;
+ * 384m holds the target with both replicas behind the balancer; nothing is left afterwards:
+ * no stack, service, container or network of the sweep, and swarm mode as it was.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDocker, OWNER_LABEL } from '@rightsize/compose/docker';
+import { requireDocker } from '@rightsize/compose/testing';
+import { createCgroupReader } from '../../src/adapters/cgroup.js';
+import { createDockerTrialRunner } from '../../src/adapters/docker-trial-runner.js';
+import { createLoadtestDriver } from '../../src/adapters/load-driver.js';
+import { createStackAdapter } from '../../src/adapters/stack-adapter.js';
+import { createSweepOwner, parseSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
+import { swarmState } from '../../src/adapters/swarm-mode.js';
+import { configKey } from '../../src/core/config-space.js';
+import { createSweep } from '../../src/engine/sweep-engine.js';
+import { loadPlanFile } from '../../src/plan/load-plan.js';
+import { createRunStore } from '../../src/results/run-store.js';
+import { RUN_SCHEMA_ID } from '../../src/results/trial-record.js';
+import { machineInfo } from '../../src/run-setup.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PLAN = path.resolve(here, '../../plans/ci-swarm.yaml');
+const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1'];
+const docker = createDocker();
+
+async function leftovers(owner: string): Promise<string[]> {
+  const mine = (v: string) => parseSweepOwner(v)?.owner === owner;
+  const ls = async (args: string[]) => (await docker.cli(args).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(mine);
+  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => mine(c.labels[OWNER_LABEL] ?? '')).map((c) => `container ${c.name}`);
+  const networks = (await ls(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Label "${OWNER_LABEL}"}}`])).map((n) => `network of ${n}`);
+  const services = (await ls(['service', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Label "${OWNER_LABEL}"}}`])).map((s) => `service of ${s}`);
+  return [...containers, ...networks, ...services];
+}
+
+test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum, nothing left, swarm mode as it was', { timeout: 15 * 60_000 }, async (t) => {
+  if (!(await requireDocker(t, { images: IMAGES }))) return;
+  const before = await swarmState(docker);
+  if (before.active) t.diagnostic('engine already in swarm mode: the sweep uses it and must leave it on');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rs-sweep-swarm-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const owner = createSweepOwner();
+  t.after(() => removeSweepOwner(docker, owner));
+  const stack = createStackAdapter({ docker });
+  t.after(() => stack.close?.());
+  const { plan } = await loadPlanFile({ file: PLAN });
+  assert.equal(plan.runtime, 'swarm');
+  const store = createRunStore({ dir });
+  const sweep = createSweep({
+    store,
+    meta: { schema: RUN_SCHEMA_ID, run_id: 'swarm-e2e', created_at: new Date().toISOString(), plan_source: PLAN, plan, machine: await machineInfo(docker), git_commit: null },
+    runner: createDockerTrialRunner({ docker, stack, load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
+  });
+  const details: string[] = [];
+  let activeDuringTrial = false;
+  sweep.events.on('trial:phase', (e) => {
+    details.push(`${e.phase}: ${e.detail ?? ''}`);
+    if (e.phase === 'healthy') void swarmState(docker).then((s) => (activeDuringTrial ||= s.active));
+  });
+  sweep.events.on('trial:end', (e) => t.diagnostic(`trial #${e.record.index} ${configKey(e.record.config)}: ${e.record.outcome.end}, held ${e.record.outcome.held_users}, ${Math.round(e.record.duration_s)} s; ${e.record.outcome.failed_step?.reasons.map((r) => r.detail).join('; ') ?? ''}`));
+  const { summary } = await sweep.run();
+
+  assert.ok(details.some((d) => /docker stack deploy rs-sweep-/.test(d)), 'deployed with docker stack deploy');
+  assert.ok(activeDuringTrial, 'the engine was in swarm mode during the trial');
+  const { records } = await store.read();
+  const oom = records.find((r) => r.config.memory_mib === 24);
+  assert.ok(oom, 'the 24m configuration was tried (it is the cheaper one)');
+  assert.equal(oom.outcome.held_users, 0);
+  assert.ok(oom.outcome.failed_step?.reasons.some((r) => r.kind === 'oom'), `24m: ${JSON.stringify(oom.outcome.failed_step?.reasons)}`);
+  assert.ok(!oom.outcome.failed_step?.reasons.some((r) => r.kind === 'infrastructure'), 'an OOM at start is the configuration failing, not the machine');
+
+  assert.equal(summary.complete, true);
+  assert.equal(summary.overall?.status, 'pass');
+  assert.equal(summary.overall?.config.memory_mib, 384);
+  const own = records.find((r) => r.index === summary.overall?.trial_index);
+  assert.ok(own);
+  assert.equal(own.outcome.end, 'target');
+  assert.equal(own.outcome.held_users, 30);
+  const step = own.outcome.steps.at(-1);
+  assert.ok(step && step.requests > 0 && step.error_rate === 0, `last step: ${JSON.stringify(step)}`);
+  // the sampler found both task containers through the stack's labels, with their limits
+  assert.equal(step.api.cpu_limit_pct, 2 * 100);
+  assert.equal(step.api.mem_limit_mib, 384);
+  assert.ok((step.api.cpu_pct_avg ?? 0) > 0);
+
+  assert.deepEqual(await leftovers(owner), [], 'every stack was removed');
+  assert.equal((await swarmState(docker)).active, before.active, 'swarm mode is as it was before the sweep');
+});
