@@ -14,8 +14,14 @@
  * otherwise it is skipped with the reason printed to stderr.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { getComposeEnv } from './config.js';
 import { freeLoopbackPort } from './net.js';
 import { createDocker, OWNER_LABEL, type Docker } from './docker.js';
@@ -59,6 +65,22 @@ export async function requireDocker(t: TestContext, opts: RequireDockerOptions =
   process.stderr.write(`\n!!! SKIPPED Docker test "${t.name}": ${problem}\n`);
   t.skip(problem);
   return false;
+}
+
+/**
+ * Resolves the path of a command-line tool a test needs (e.g. schemathesis, promtool), or, when it
+ * is not installed, fails the test under CI / RIGHTSIZE_REQUIRE_DOCKER=1 and otherwise skips it
+ * loudly and resolves null, like requireDocker. `hint` says how to install it.
+ */
+export function requireTool(t: TestContext, opts: { name: string; candidates: string[]; hint: string }): string | null {
+  const found = opts.candidates.find((p) => existsSync(p));
+  if (found) return found;
+  const env = getComposeEnv();
+  const problem = `${opts.name} is not installed (looked at ${opts.candidates.join(', ')}): ${opts.hint}`;
+  if (env.CI || env.RIGHTSIZE_REQUIRE_DOCKER) assert.fail(`${opts.name} required (CI or RIGHTSIZE_REQUIRE_DOCKER=1): ${problem}`);
+  process.stderr.write(`\n!!! SKIPPED test "${t.name}": ${problem}\n`);
+  t.skip(problem);
+  return null;
 }
 
 /** A unique owner id / compose project name: `rs-<prefix>-<time><random>` (lowercase, <= 40 chars). */
@@ -115,3 +137,40 @@ export function registerCleanup(t: Pick<TestContext, 'after'>, owner: string, op
 
 /** The same as `freeLoopbackPort` (net.ts), under the name the tests use. */
 export const getFreePort = freeLoopbackPort;
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SchemathesisRun {
+  code: number | null;
+  output: string;
+  /** Test cases Schemathesis generated ("N generated" in its summary), null if not printed. */
+  cases: number | null;
+  ms: number;
+}
+
+/**
+ * Runs Schemathesis (installed by .ci/setup in .cache/contract-venv) against `<base>/docs/json`-like
+ * `schemaUrl` with every check and every phase, a fixed seed and bounded examples per operation.
+ * Resolves null when the tool is missing (the test was skipped or failed by requireTool).
+ */
+export async function runSchemathesis(
+  t: TestContext,
+  opts: { schemaUrl: string; baseUrl: string; maxExamples: number; seed: number; args?: string[]; configFile?: string },
+): Promise<SchemathesisRun | null> {
+  const bin = requireTool(t, {
+    name: 'schemathesis',
+    candidates: [join(REPO_ROOT, '.cache/contract-venv/bin/schemathesis')],
+    hint: 'run `npm run setup` (.ci/setup installs it from inference-api/test/tools/requirements.txt)',
+  });
+  if (!bin) return null;
+  const args = [...(opts.configFile ? ['--config-file', opts.configFile] : []), 'run', opts.schemaUrl, '--url', opts.baseUrl, ...(opts.configFile ? [] : ['--checks', 'all']), '--phases', 'examples,coverage,fuzzing,stateful'];
+  args.push('--max-examples', String(opts.maxExamples), '--seed', String(opts.seed), '--generation-database', 'none', '--no-color', ...(opts.args ?? []));
+  const started = Date.now();
+  const child = spawn(bin, args, { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  const cases = /(\d+) generated/.exec(output);
+  return { code, output, cases: cases ? Number(cases[1]) : null, ms: Date.now() - started };
+}

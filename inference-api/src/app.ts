@@ -5,12 +5,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config.js';
-import { registerErrorHandling } from './error-handler.js';
+import { registerErrorHandling, sendError } from './error-handler.js';
+import { ApiError } from './errors.js';
 import { createAdmission, type ServerState } from './inference/admission.js';
 import { createDirectInference, createMicroBatcher, type Inference } from './inference/batcher.js';
 import { labPlugin } from './lab/lab-plugin.js';
 import type { Sizing } from './limits.js';
 import { createMetrics } from './metrics/metrics.js';
+import { acceptJsonWithoutContentType } from './missing-content-type.js';
 import { loadModel, type LoadedModel } from './model/load-model.js';
 import { healthRoutes } from './routes/health.js';
 import { invocationsRoute } from './routes/invocations.js';
@@ -39,15 +41,18 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     bodyLimit: config.limits.bodyLimitBytes,
     // One log line per request costs more than the request at 20k req/s; metrics cover it.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Requests that arrive once close() has begun get our 503 (below), not Fastify's own body.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Everything we parse goes through zod; Fastify's ajv is never used.
     ajv: { customOptions: { coerceTypes: false } },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // Only JSON reaches /predict and /v2 (415 otherwise); /invocations registers CSV itself.
+  // Only JSON (or a body without Content-Type, read as JSON) reaches /predict (415 otherwise);
+  // /invocations registers CSV itself, /v2 adds the binary tensor extension.
   app.removeContentTypeParser(['text/plain']);
+  acceptJsonWithoutContentType(app);
   registerErrorHandling(app);
 
   const log = (msg: string, extra?: Record<string, unknown>) => app.log.info(extra ?? {}, msg);
@@ -86,9 +91,18 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     if (!state.ready) reply.header('connection', 'close');
     done(null, payload);
   });
+  let closing = false;
   app.addHook('preClose', (done) => {
     state.ready = false;
+    closing = true;
     done();
+  });
+  // Requests already pipelined or on a busy keep-alive connection when close() begins: refused in
+  // the route's error dialect, so the 503 every operation declares is the body it gets.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done();
+    const error = new ApiError('PREDICT_ERR_SHUTTING_DOWN', { message: 'the server is shutting down; retry on another replica' });
+    sendError(reply, error, request.routeOptions.config?.errorFormat ?? 'default');
   });
 
   await app.register(swagger, {

@@ -84,7 +84,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(reply, error, request.routeOptions.config?.errorFormat ?? 'default');
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  // Unmatched requests are answered in onRequest, before any body is read: a 404 or 405 does not
+  // depend on the body, and parsing it first would turn e.g. `QUERY /model` without a Content-Type
+  // into a 400 (Fastify parses bodies of every method but GET/HEAD).
+  const answerUnmatched = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
     if (allowed.length > 0) {
@@ -96,5 +99,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
     }
     return sendError(reply, new ApiError('PREDICT_ERR_NOT_FOUND', { message: `no route ${request.method} ${path}; see GET /docs` }), 'default');
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) answerUnmatched(request, reply);
+    else done();
   });
+  app.setNotFoundHandler(answerUnmatched);
 }

@@ -8,6 +8,7 @@ export const ERRORS = {
   PREDICT_ERR_EMPTY_BATCH: { status: 400, title: 'the batch is empty' },
   PREDICT_ERR_BATCH_TOO_LARGE: { status: 400, title: 'the batch has more rows than PREDICT_MAX_ROWS' },
   PREDICT_ERR_BAD_REQUEST: { status: 400, title: 'the request is malformed' },
+  PREDICT_ERR_BINARY_DATA: { status: 400, title: 'the binary tensor data does not match its JSON inference header (Open Inference Protocol)' },
   PREDICT_ERR_MODEL_NOT_FOUND: { status: 404, title: 'no such model' },
   PREDICT_ERR_NOT_FOUND: { status: 404, title: 'no such route' },
   PREDICT_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'method not allowed on this route' },
@@ -15,6 +16,7 @@ export const ERRORS = {
   PREDICT_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'unsupported content type' },
   PREDICT_ERR_INTERNAL: { status: 500, title: 'internal error' },
   PREDICT_ERR_OVERLOADED: { status: 503, title: 'too many requests in flight; retry later' },
+  PREDICT_ERR_SHUTTING_DOWN: { status: 503, title: 'the server is shutting down; retry on another replica' },
   // Startup failures: printed with the code, then the process exits non-zero.
   PREDICT_ERR_MODEL_URI: { status: 0, title: 'MODEL_URI cannot be used' },
   PREDICT_ERR_MLFLOW: { status: 0, title: 'the MLflow server refused or failed a request' },
@@ -43,8 +45,16 @@ export const ErrorBodySchema = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
+/** The body /invocations answers errors with (MLflow's scoring server's shape; 415 is plain text). */
+export const MlflowErrorBodySchema = z
+  .object({
+    error_code: z.enum(['BAD_REQUEST', 'INVALID_PARAMETER_VALUE', 'TEMPORARILY_UNAVAILABLE', 'INTERNAL_ERROR']),
+    message: z.string(),
+  })
+  .meta({ id: 'MlflowError' });
+
 /** MLflow's scoring-server error codes we answer with on /invocations (same as mlflow's). */
-export type MlflowErrorCode = 'BAD_REQUEST' | 'INVALID_PARAMETER_VALUE' | 'TEMPORARILY_UNAVAILABLE' | 'INTERNAL_ERROR';
+export type MlflowErrorCode = z.infer<typeof MlflowErrorBodySchema>['error_code'];
 
 export interface ApiErrorOptions {
   message?: string;

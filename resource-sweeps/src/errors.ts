@@ -28,6 +28,7 @@ export const SWEEP_ERRORS = {
   SWEEP_ERR_TARGET_REFUSED: 'load may only go to loopback or to the run\'s own containers',
   SWEEP_ERR_NO_BALANCER: 'no load balancer answers to read its backends',
   SWEEP_ERR_NOT_FOUND: 'no such route or file',
+  SWEEP_ERR_METHOD_NOT_ALLOWED: 'the path exists but not with this method',
   SWEEP_ERR_INTERNAL: 'internal error',
 } as const;
 

@@ -3,7 +3,7 @@
 // once with 503 + Retry-After, before its body is read or validated, so latency and memory stay
 // bounded under overload (Triton's max_queue_size, TorchServe's job_queue_size, BentoML's
 // max_concurrency). Readiness is not checked here: while draining after SIGTERM, requests that
-// still arrive are served (Fastify answers 503 itself once close() starts).
+// still arrive are served (app.ts answers 503 PREDICT_ERR_SHUTTING_DOWN once close() starts).
 //
 // The refusal must be much cheaper than the work it protects: a closed-loop client retries a 503
 // at once, and if refusing cost as much as predicting, refusals would eat the event loop and the

@@ -28,6 +28,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const registry = new Registry();
   // process_resident_memory_bytes, nodejs_heap_*, nodejs_eventloop_lag_* (from monitorEventLoopDelay), GC.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  // prom-client names three gauges *_total, which Prometheus reserves for counters (promtool
+  // check metrics flags them); each is the sum over `type` of the gauge of the same name without it.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
 
   const requests = new Counter({
     name: 'http_requests_total',

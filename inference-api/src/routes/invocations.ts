@@ -4,19 +4,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { mlflowErrorResponses, WITH_BODY } from '../error-responses.js';
+import { invocationsBodySchema } from '../invocations/body-schema.js';
 import { tableToRows } from '../invocations/enforce.js';
 import { invalid, parseInvocationInput } from '../invocations/parse-input.js';
 import { renderRecords, renderTensorDict } from '../invocations/render.js';
 import { encodeTensors } from '../model/tensor-input.js';
-
-const InvocationsBodySchema = z
-  .union([
-    z.object({ dataframe_split: z.object({ columns: z.array(z.string()).optional(), data: z.array(z.array(z.unknown())), index: z.array(z.unknown()).optional() }) }),
-    z.object({ dataframe_records: z.array(z.record(z.string(), z.unknown())) }),
-    z.object({ instances: z.unknown() }),
-    z.object({ inputs: z.unknown() }),
-  ])
-  .describe('MLflow scoring protocol (JSON); text/csv with a header row is accepted too');
 
 export async function invocationsRoute(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { model, inference, admission, config } = ctx;
@@ -33,7 +26,11 @@ export async function invocationsRoute(app: FastifyInstance, ctx: AppContext): P
       summary: "MLflow's scoring protocol (same answers as `mlflow models serve`)",
       tags: ['mlflow'],
       // Documented, not enforced by Fastify: MLflow's own rules (and error codes) apply in the handler.
-      body: InvocationsBodySchema,
+      body: invocationsBodySchema(signature?.kind === 'columns' ? signature.columns : null, config.limits.maxRows),
+      response: {
+        200: z.object({ predictions: z.union([z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())]) }).describe('what `mlflow models serve` answers: one record per row, or a dict of output tensors'),
+        ...mlflowErrorResponses(WITH_BODY),
+      },
     },
     validatorCompiler: () => (data) => ({ value: data }),
     async handler(request, reply) {

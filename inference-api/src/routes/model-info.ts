@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { SignatureSchema } from '../model/mlmodel.js';
+import { errorResponses } from '../error-responses.js';
 
 const GraphValueSchema = z.object({
   name: z.string(),
@@ -122,7 +123,7 @@ export function describeModel(ctx: AppContext): ModelInfo {
 export async function modelInfoRoute(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/model',
-    { schema: { tags: ['model'], summary: 'The served model: identity, signature, ONNX metadata, checksums, runtime', response: { 200: ModelInfoSchema } } },
+    { schema: { tags: ['model'], summary: 'The served model: identity, signature, ONNX metadata, checksums, runtime', response: { 200: ModelInfoSchema, ...errorResponses([]) } } },
     async () => describeModel(ctx),
   );
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBodySchema } from '../errors.js';
+import { errorResponses, WITH_BODY } from '../error-responses.js';
 import type { AppContext } from '../app-context.js';
 
 export function predictSchemas(ctx: Pick<AppContext, 'model' | 'config'>) {
@@ -38,7 +38,7 @@ export async function predictRoute(app: FastifyInstance, ctx: AppContext): Promi
       description: `Features of ${model.name}: ${plan.fields.map((f) => f.name).join(', ')}`,
       tags: ['predict'],
       body: schemas.body,
-      response: { 200: schemas.response, 400: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 503: ErrorBodySchema },
+      response: { 200: schemas.response, ...errorResponses(WITH_BODY) },
     },
     async handler(request) {
       const body = request.body as unknown;

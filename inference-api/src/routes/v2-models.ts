@@ -1,92 +1,63 @@
 // Open Inference Protocol (KServe V2) over REST: server metadata, model metadata and readiness,
 // and inference with named tensors. Inputs are either the graph's own inputs (e.g. `input`
-// FP32 [N, 30]) or, for column-based signatures, one [N] tensor per column.
-import type { FastifyInstance } from 'fastify';
+// FP32 [N, 30]) or, for column-based signatures, one [N] tensor per column. The binary tensor data
+// extension (Triton's, used by tritonclient) is supported both ways: see src/v2/.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError, type FieldIssue } from '../errors.js';
 import type { EncodedBatch } from '../model/input-plan.js';
-import type { OutputTensor } from '../model/output-plan.js';
 import { encodeTensors, flattenNested } from '../model/tensor-input.js';
 import { validationError } from '../validation.js';
+import { attachBinaryInputs, HEADER_LENGTH, oipDatatype } from '../v2/binary-data.js';
+import { binaryTail, registerInferBodyParsers } from '../v2/infer-body.js';
+import { renderInferAnswer, type WantedOutput } from '../v2/infer-response.js';
+import { WITH_BODY } from '../error-responses.js';
+import { InferOkResponse, InferRequestSchema, KserveErrorSchema, kserveErrorResponses, ModelMetadataSchema, ModelReadySchema, ServerMetadataSchema, type InferRequest } from '../v2/schemas.js';
 
-const DATATYPES: Record<string, string> = {
-  float32: 'FP32',
-  float64: 'FP64',
-  float16: 'FP16',
-  int8: 'INT8',
-  int16: 'INT16',
-  int32: 'INT32',
-  int64: 'INT64',
-  uint8: 'UINT8',
-  uint16: 'UINT16',
-  uint32: 'UINT32',
-  uint64: 'UINT64',
-  bool: 'BOOL',
-  string: 'BYTES',
-};
-
-const TensorMetaSchema = z.object({ name: z.string(), datatype: z.string(), shape: z.array(z.number()) });
-const ModelMetadataSchema = z.object({
-  name: z.string(),
-  versions: z.array(z.string()),
-  platform: z.string(),
-  inputs: z.array(TensorMetaSchema),
-  outputs: z.array(TensorMetaSchema),
-});
-const InferRequestSchema = z.object({
-  id: z.string().optional(),
-  parameters: z.record(z.string(), z.unknown()).optional(),
-  inputs: z
-    .array(
-      z.object({
-        name: z.string(),
-        shape: z.array(z.int().min(0)),
-        datatype: z.string(),
-        parameters: z.record(z.string(), z.unknown()).optional(),
-        data: z.array(z.unknown()),
-      }),
-    )
-    .min(1),
-  outputs: z.array(z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() })).optional(),
-});
-const InferResponseSchema = z.object({
-  model_name: z.string(),
-  model_version: z.string().optional(),
-  id: z.string(),
-  outputs: z.array(z.object({ name: z.string(), datatype: z.string(), shape: z.array(z.number()), data: z.array(z.unknown()) })),
-});
-const KserveErrorSchema = z.object({ error: z.string(), code: z.string().optional(), fields: z.array(z.unknown()).optional() });
+export const V2_EXTENSIONS = ['binary_tensor_data'];
 
 export async function v2Routes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // An encapsulated context: its body parsers (octet-stream, binary framing) serve /v2 only.
+  await app.register(async (scope) => v2Scope(scope, ctx));
+}
+
+async function v2Scope(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { model, inference, admission } = ctx;
+  registerInferBodyParsers(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['open inference protocol'];
   const version = model.version ?? undefined;
+  const outputNames = model.graph.outputs.map((o) => o.name);
   const metadata = {
     name: model.name,
     versions: model.version ? [model.version] : [],
     platform: 'onnxruntime_onnx',
-    inputs: model.inputs.slots.map((s) => ({ name: s.name, datatype: DATATYPES[s.type] ?? s.type, shape: [-1, ...s.rowShape] })),
-    outputs: model.graph.outputs.map((o) => ({ name: o.name, datatype: DATATYPES[o.type ?? ''] ?? String(o.type), shape: (o.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)) })),
+    inputs: model.inputs.slots.map((s) => ({ name: s.name, datatype: oipDatatype(s.type), shape: [-1, ...s.rowShape] })),
+    outputs: model.graph.outputs.map((o) => ({ name: o.name, datatype: oipDatatype(o.type), shape: (o.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)) })),
   };
-  const checkModel = (params: { name: string; version?: string }) => {
+  const checkModel = (params: { name: string; version?: string | undefined }) => {
     if (params.name !== model.name || (params.version !== undefined && params.version !== model.version)) {
       const which = params.version ? `${params.name} version ${params.version}` : params.name;
       throw new ApiError('PREDICT_ERR_MODEL_NOT_FOUND', { message: `model ${which} is not served here; this server serves ${model.name}${version ? ` version ${version}` : ''}` });
     }
   };
   const config404 = { errorFormat: 'kserve' as const };
+  const notReady = {
+    description: '{ready: false} before the model is warmed up and while draining; the error body once close() has begun',
+    content: { 'application/json': { schema: z.union([ModelReadySchema, KserveErrorSchema]) } },
+  };
 
-  r.get('/v2', { config: config404, schema: { tags, summary: 'Server metadata' } }, async () => ({ name: 'rightsize', version: '0.1.0', extensions: [] }));
+  r.get('/v2', { config: config404, schema: { tags, summary: 'Server metadata', response: { 200: ServerMetadataSchema, ...kserveErrorResponses([]) } } }, async () => ({ name: 'rightsize', version: '0.1.0', extensions: V2_EXTENSIONS }));
   for (const suffix of ['', '/versions/:version']) {
-    const Params = z.object({ name: z.string(), version: z.string().optional() });
-    r.get(`/v2/models/:name${suffix}`, { config: config404, schema: { tags, summary: 'Model metadata', params: Params, response: { 200: ModelMetadataSchema, 404: KserveErrorSchema } } }, async (request) => {
+    // Each path declares only its own parameters (OpenAPI lists every property as a path parameter).
+    const Params = suffix ? z.object({ name: z.string(), version: z.string() }) : z.object({ name: z.string() });
+    r.get(`/v2/models/:name${suffix}`, { config: config404, schema: { tags, summary: 'Model metadata', params: Params, response: { 200: ModelMetadataSchema, ...kserveErrorResponses([404]) } } }, async (request) => {
       checkModel(request.params);
       return metadata;
     });
-    r.get(`/v2/models/:name${suffix}/ready`, { config: config404, schema: { tags, summary: 'Model readiness', params: Params } }, async (request, reply) => {
+    r.get(`/v2/models/:name${suffix}/ready`, { config: config404, schema: { tags, summary: 'Model readiness', params: Params, response: { 200: ModelReadySchema, ...kserveErrorResponses([404]), 503: notReady } } }, async (request, reply) => {
       checkModel(request.params);
       if (!ctx.state.ready) reply.code(503);
       return { name: model.name, ready: ctx.state.ready };
@@ -94,21 +65,26 @@ export async function v2Routes(app: FastifyInstance, ctx: AppContext): Promise<v
     r.post(`/v2/models/:name${suffix}/infer`, {
       config: { admission: true, errorFormat: 'kserve' },
       onRequest: admission.onRequest,
-      schema: { tags, summary: 'Inference with named tensors', params: Params, body: InferRequestSchema, response: { 200: InferResponseSchema, 400: KserveErrorSchema, 404: KserveErrorSchema } },
-      async handler(request) {
+      schema: {
+        tags,
+        summary: 'Inference with named tensors',
+        description: `JSON, or the binary tensor data extension (request and response header ${HEADER_LENGTH}).`,
+        params: Params,
+        body: InferRequestSchema,
+        response: { 200: InferOkResponse, ...kserveErrorResponses([...WITH_BODY, 404]) },
+      },
+      async handler(request, reply) {
         checkModel(request.params);
         const body = request.body;
-        const batch = encodeRequest(ctx, body.inputs);
-        const slice = await inference.infer(batch);
-        const wanted = body.outputs?.map((o) => o.name) ?? model.graph.outputs.map((o) => o.name);
-        const unknown = wanted.filter((w) => !(w in slice.outputs));
-        if (unknown.length) throw kserveInvalid(unknown.map((u) => ({ field: u, message: 'is not an output of the model' })));
-        return {
-          model_name: model.name,
-          ...(version ? { model_version: version } : {}),
-          id: body.id ?? String(request.id),
-          outputs: wanted.map((name) => outputTensor(name, slice.outputs[name]!, slice.offset, slice.n)),
-        };
+        const wanted = wantedOutputs(body, outputNames);
+        const inputs = attachBinaryInputs(body.inputs, binaryTail(request));
+        const slice = await inference.infer(encodeRequest(ctx, inputs));
+        const head = { model_name: model.name, ...(version ? { model_version: version } : {}), id: body.id ?? String(request.id) };
+        const answer = renderInferAnswer({ head, outputs: slice.outputs, offset: slice.offset, n: slice.n, wanted });
+        if (answer.kind === 'json') return answer.body;
+        // Raw bytes: Fastify sends a Buffer as is (the response schema describes the JSON header).
+        const untyped = reply as unknown as FastifyReply;
+        return untyped.header(HEADER_LENGTH, String(answer.headerLength)).type('application/octet-stream').send(answer.body);
       },
     });
   }
@@ -118,7 +94,27 @@ function kserveInvalid(fields: FieldIssue[]): ApiError {
   return new ApiError('PREDICT_ERR_VALIDATION', { message: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields });
 }
 
-function encodeRequest(ctx: AppContext, inputs: z.infer<typeof InferRequestSchema>['inputs']): EncodedBatch {
+/** Which outputs to answer and how: per-output `binary_data`, else the request's `binary_data_output`. */
+function wantedOutputs(body: InferRequest, outputNames: readonly string[]): WantedOutput[] {
+  const binaryDefault = body.parameters?.binary_data_output === true;
+  const requested = body.outputs ?? outputNames.map((name) => ({ name, parameters: undefined }));
+  const fields: FieldIssue[] = [];
+  for (const o of requested) {
+    if (!outputNames.includes(o.name)) fields.push({ field: o.name, message: `is not an output of the model; its outputs are ${outputNames.join(', ')}` });
+    for (const key of Object.keys(o.parameters ?? {})) {
+      if (key === 'classification' || key.startsWith('shared_memory_')) fields.push({ field: `${o.name}.parameters.${key}`, message: 'is not supported by this server' });
+    }
+  }
+  for (const i of body.inputs) {
+    for (const key of Object.keys(i.parameters ?? {})) {
+      if (key.startsWith('shared_memory_')) fields.push({ field: `${i.name}.parameters.${key}`, message: 'is not supported by this server' });
+    }
+  }
+  if (fields.length) throw kserveInvalid(fields);
+  return requested.map((o) => ({ name: o.name, binary: o.parameters?.binary_data ?? binaryDefault }));
+}
+
+function encodeRequest(ctx: AppContext, inputs: readonly { name: string; shape: number[]; data: unknown[] }[]): EncodedBatch {
   const { model, config } = ctx;
   const names = new Set(inputs.map((i) => i.name));
   const graphNames = model.inputs.slots.map((s) => s.name);
@@ -144,14 +140,4 @@ function encodeRequest(ctx: AppContext, inputs: z.infer<typeof InferRequestSchem
   const batch = model.inputs.allocate(n);
   rows.forEach((row, i) => model.inputs.write(batch, i, row));
   return batch;
-}
-
-function outputTensor(name: string, t: OutputTensor, offset: number, n: number) {
-  const inner = t.dims.slice(1);
-  const width = inner.reduce((a, b) => a * b, 1);
-  const data = Array.from({ length: n * width }, (_, j) => {
-    const v = t.data[offset * width + j];
-    return typeof v === 'bigint' ? Number(v) : v;
-  });
-  return { name, datatype: DATATYPES[t.type] ?? t.type, shape: [n, ...inner], data };
 }

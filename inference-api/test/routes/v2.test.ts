@@ -19,7 +19,7 @@ describe('Open Inference Protocol (/v2)', () => {
   it('reports server and model health and metadata', async () => {
     assert.deepEqual((await app.inject('/v2/health/live')).json(), { live: true });
     assert.deepEqual((await app.inject('/v2/health/ready')).json(), { ready: true });
-    assert.deepEqual((await app.inject('/v2')).json(), { name: 'rightsize', version: '0.1.0', extensions: [] });
+    assert.deepEqual((await app.inject('/v2')).json(), { name: 'rightsize', version: '0.1.0', extensions: ['binary_tensor_data'] });
     assert.deepEqual((await app.inject('/v2/models/breast-cancer-gbt/ready')).json(), { name: 'breast-cancer-gbt', ready: true });
     const meta = (await app.inject('/v2/models/breast-cancer-gbt')).json();
     assert.equal(meta.platform, 'onnxruntime_onnx');

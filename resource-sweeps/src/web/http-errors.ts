@@ -6,7 +6,7 @@
  * which test that field.
  */
 import { STATUS_CODES } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isSweepError, SweepError, type SweepErrorCode } from '../errors.js';
 
@@ -35,6 +35,7 @@ const STATUS: Partial<Record<SweepErrorCode, number>> = {
   SWEEP_ERR_FORBIDDEN: 403,
   SWEEP_ERR_RUN_NOT_FOUND: 404,
   SWEEP_ERR_NOT_FOUND: 404,
+  SWEEP_ERR_METHOD_NOT_ALLOWED: 405,
   SWEEP_ERR_NO_BALANCER: 404,
   SWEEP_ERR_BUSY: 409,
   SWEEP_ERR_NOT_RUNNING: 409,
@@ -116,8 +117,26 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error.code === 'SWEEP_ERR_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
     return reply.code(body.statusCode).send(body);
   });
-  app.setNotFoundHandler((request, reply) => {
-    const body = errorBody(new SweepError('SWEEP_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, { hint: 'GET /docs/json lists every endpoint' }), []);
-    return reply.code(404).send(body);
+  // A known path with another method is a 405 naming the methods it has (Allow); answered in
+  // onRequest, before any body is parsed, so the answer never depends on the body.
+  const routes: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*|\*/g, '.*').replace(/:[^/]+/g, '[^/]+')}/?$`);
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.push({ method, pattern });
   });
+  const unmatched = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return reply.code(405).send(errorBody(new SweepError('SWEEP_ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`), []));
+    }
+    const body = errorBody(new SweepError('SWEEP_ERR_NOT_FOUND', `no route ${request.method} ${path}`, { hint: 'GET /docs/json lists every endpoint' }), []);
+    return reply.code(404).send(body);
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) unmatched(request, reply);
+    else done();
+  });
+  app.setNotFoundHandler(unmatched);
 }
