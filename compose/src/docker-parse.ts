@@ -149,7 +149,8 @@ export function parsePsLine(line: string): ContainerSummary | undefined {
   return { id: raw.ID, name: raw.Names, image: raw.Image, state, status: raw.Status, labels: parseLabels(raw.Labels) };
 }
 
-export function parseJsonLines<T>(text: string, parse: (line: string) => T | undefined): T[] {
+/** One value per line of CLI output; lines the parser returns undefined for (blank, redraws) are left out. */
+export function parseLines<T>(text: string, parse: (line: string) => T | undefined): T[] {
   return text.split('\n').map((l) => parse(l)).filter((v): v is T => v !== undefined);
 }
 
@@ -167,10 +168,12 @@ export const ContainerInspectSchema = z.looseObject({
     Health: z.looseObject({ Status: z.string(), Log: z.array(z.looseObject({ ExitCode: z.number(), Output: z.string() })).nullish() }).nullish(),
   }),
   Config: z.looseObject({ Image: z.string(), Labels: z.record(z.string(), z.string()).nullish() }),
+  /** Times the engine restarted it (a restart policy); 0 under Compose's and Swarm's `none`. */
+  RestartCount: z.number().int().nonnegative().default(0),
   HostConfig: z.looseObject({ NanoCpus: z.number().nullish(), Memory: z.number().nullish() }),
   NetworkSettings: z.looseObject({
     Ports: z.record(z.string(), z.array(z.object({ HostIp: z.string(), HostPort: z.string() })).nullable()).nullish(),
-    Networks: z.record(z.string(), z.looseObject({ IPAddress: z.string() })).nullish(),
+    Networks: z.record(z.string(), z.looseObject({ IPAddress: z.string(), Aliases: z.array(z.string()).nullish() })).nullish(),
   }),
 });
 export type ContainerInspect = z.infer<typeof ContainerInspectSchema>;
@@ -184,3 +187,76 @@ export const ImageInspectSchema = z.looseObject({
   Config: z.looseObject({ Labels: z.record(z.string(), z.string()).nullish(), User: z.string().nullish() }).nullish(),
 });
 export type ImageInspect = z.infer<typeof ImageInspectSchema>;
+
+/** `docker network ls` / `docker volume ls` with `--format '{{json .}}'`: labels come as "k=v,k2=v2". */
+const RawNetworkLsSchema = z.looseObject({ ID: z.string(), Name: z.string(), Labels: z.string() });
+const RawVolumeLsSchema = z.looseObject({ Name: z.string(), Labels: z.string() });
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+export interface VolumeSummary {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export function parseNetworkLine(line: string): NetworkSummary | undefined {
+  if (!line.trim()) return undefined;
+  const raw = RawNetworkLsSchema.parse(JSON.parse(line));
+  return { id: raw.ID, name: raw.Name, labels: parseLabels(raw.Labels) };
+}
+
+export function parseVolumeLine(line: string): VolumeSummary | undefined {
+  if (!line.trim()) return undefined;
+  const raw = RawVolumeLsSchema.parse(JSON.parse(line));
+  return { name: raw.Name, labels: parseLabels(raw.Labels) };
+}
+
+/** The parts of `docker network inspect <network>` we rely on: its labels and the containers on it. */
+export const NetworkInspectSchema = z.looseObject({
+  Id: z.string(),
+  Name: z.string(),
+  Labels: z.record(z.string(), z.string()).nullish(),
+  Containers: z.record(z.string(), z.looseObject({ Name: z.string().optional() })).nullish(),
+});
+export type NetworkInspect = z.infer<typeof NetworkInspectSchema>;
+
+/** A Swarm service as `docker service ls` shows it: running and desired tasks. */
+export interface ServiceSummary {
+  name: string;
+  running: number;
+  desired: number;
+}
+
+/** `docker service ls --format '{{.Name}}\t{{.Replicas}}'` ("2/2", "1/1 (max 1 per node)"). */
+export function parseServiceLs(text: string): ServiceSummary[] {
+  return parseLines(text, (line) => {
+    const [name, replicas] = line.trim().split('\t');
+    const m = /^(\d+)\/(\d+)/.exec(replicas ?? '');
+    return name && m ? { name, running: Number(m[1]), desired: Number(m[2]) } : undefined;
+  });
+}
+
+/** The parts of `docker service inspect` we rely on: name and labels. */
+export const ServiceInspectSchema = z.looseObject({
+  ID: z.string(),
+  Spec: z.looseObject({ Name: z.string(), Labels: z.record(z.string(), z.string()).nullish() }),
+});
+export type ServiceInspect = z.infer<typeof ServiceInspectSchema>;
+
+/** One task of a stack, as `docker stack ps` shows it. */
+export interface TaskState {
+  name: string;
+  state: string;
+  error: string;
+}
+
+/** `docker stack ps --format '{{.Name}}\t{{.CurrentState}}\t{{.Error}}'`; earlier tasks' `\_ ` tree prefix is dropped. */
+export function parseStackPs(text: string): TaskState[] {
+  return parseLines(text, (line) => {
+    const [name, state, error] = line.trim().split('\t');
+    return name ? { name: name.replace(/^\\_\s*/, ''), state: state ?? '', error: error ?? '' } : undefined;
+  });
+}

@@ -3,6 +3,8 @@
  * (`DOCKER_ERR_*`, `COMPOSE_ERR_*`), the offline image builder (`IMAGE_ERR_*`) and publishing
  * (`PUBLISH_ERR_*`). Tests assert codes, never messages; messages say what to do.
  */
+import { CodedDataError, errorGuard } from './kit/errors.js';
+
 export const ComposeErrorCodes = {
   /** A docker/compose command exited non-zero. `details` carries the command and stderr. */
   DOCKER_ERR_COMMAND: 'DOCKER_ERR_COMMAND',
@@ -33,16 +35,11 @@ export const ComposeErrorCodes = {
 } as const;
 export type ComposeErrorCode = keyof typeof ComposeErrorCodes;
 
-export class RightsizeError extends Error {
-  readonly code: ComposeErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-  constructor(code: ComposeErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RightsizeError';
-    this.code = code;
-    this.details = Object.freeze({ ...details });
-  }
+export class RightsizeError extends CodedDataError<ComposeErrorCode> {
+  override name = 'RightsizeError';
 }
+
+export const isRightsizeError = errorGuard(RightsizeError);
 
 /** A failed external command: which one, how it ended, what it said. */
 export class CommandError extends RightsizeError {
@@ -73,10 +70,6 @@ export class CommandError extends RightsizeError {
     this.stdout = opts.stdout;
     this.stderr = opts.stderr;
   }
-}
-
-export function isRightsizeError(err: unknown, code?: ComposeErrorCode): err is RightsizeError {
-  return err instanceof RightsizeError && (code === undefined || err.code === code);
 }
 
 function quoteArg(arg: string): string {

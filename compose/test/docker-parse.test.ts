@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseByteSize, parseLabels, parsePsLine, parseStatsLine } from '../src/docker-parse.js';
+import { parseByteSize, parseLabels, parseNetworkLine, parsePsLine, parseStatsLine, parseVolumeLine } from '../src/docker-parse.js';
 import { isRightsizeError } from '../src/errors.js';
 
 const statsLine = JSON.stringify({
@@ -68,4 +68,11 @@ test('a ps row is summarised with its state and labels', () => {
   // The 20.10 CLI has no State column: derive it from Status.
   const old = parsePsLine(JSON.stringify({ ID: 'abc', Names: 'n', Image: 'i', Status: 'Exited (0) 2 seconds ago', Labels: '' }));
   assert.equal(old?.state, 'exited');
+});
+
+test('network and volume rows carry their labels, so clean-up can match the owner label value', () => {
+  const net = parseNetworkLine(JSON.stringify({ ID: 'c908', Name: 'rs-x_default', Driver: 'bridge', Labels: 'io.rightsize.owner=rs-sweep-1-ab,com.docker.compose.network=default', Scope: 'local' }));
+  assert.deepEqual(net, { id: 'c908', name: 'rs-x_default', labels: { 'io.rightsize.owner': 'rs-sweep-1-ab', 'com.docker.compose.network': 'default' } });
+  assert.deepEqual(parseVolumeLine(JSON.stringify({ Name: 'rs-x_data', Driver: 'local', Labels: '' })), { name: 'rs-x_data', labels: {} });
+  assert.equal(parseNetworkLine(''), undefined);
 });

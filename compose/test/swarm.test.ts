@@ -22,13 +22,12 @@ describe('docker stack deploy', () => {
     const env = { RIGHTSIZE_OWNER: stack, API_REPLICAS: '2', API_CPUS: '0.5', API_MEMORY: '256M', RIGHTSIZE_PORT: String(port), RIGHTSIZE_STATS_PORT: String(statsPort) };
     const docker = createDocker({ env });
 
-    const swarm = (await docker.info()).Swarm as { LocalNodeState?: string };
-    const entered = swarm.LocalNodeState !== 'active';
-    if (entered) await docker.cli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    const entered = !(await docker.swarmState()).active;
+    if (entered) await docker.swarmInit();
     else t.diagnostic('engine already in swarm mode: using it, and leaving it on');
     // One teardown, in order: the stack, what it left, then swarm mode if this test entered it.
     t.after(async () => {
-      await docker.cli(['stack', 'rm', stack]).catch(() => undefined);
+      await docker.stackRm(stack).catch(() => undefined);
       // Tasks' containers and the stack network go away asynchronously.
       for (let i = 0; i < 60; i++) {
         const left = (await docker.listContainers({ [STACK_LABEL]: stack })).length + (await docker.listNetworks({ [STACK_LABEL]: stack })).length;
@@ -37,18 +36,17 @@ describe('docker stack deploy', () => {
       }
       await cleanupByLabel(stack);
       if (entered) {
-        await docker.cli(['swarm', 'leave', '--force']);
+        await docker.swarmLeave();
         // Created by `swarm init` above; leaving swarm mode does not remove it.
         await docker.networkRm('docker_gwbridge');
       }
     });
 
-    const { stderr } = await docker.cli(['stack', 'deploy', '--resolve-image', 'never', '--compose-file', path.join(REPO_ROOT, 'compose/docker-compose.yml'), stack], { timeoutMs: 120_000 });
+    const { stderr } = await docker.stackDeploy({ stack, files: [path.join(REPO_ROOT, 'compose/docker-compose.yml')], resolveImage: 'never', timeoutMs: 120_000 });
     t.diagnostic(stderr.trim());
     const deadline = Date.now() + 180_000;
     for (;;) {
-      const { stdout } = await docker.cli(['service', 'ls', '--filter', `label=${STACK_LABEL}=${stack}`, '--format', '{{.Name}} {{.Replicas}}']);
-      const services = Object.fromEntries(stdout.trim().split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+      const services = Object.fromEntries((await docker.listServices({ [STACK_LABEL]: stack })).map((s) => [s.name, `${s.running}/${s.desired}`]));
       if (services[`${stack}_api`] === '2/2' && services[`${stack}_lb`] === '1/1') break;
       assert.ok(Date.now() < deadline, `services did not converge: ${JSON.stringify(services)}`);
       await new Promise((r) => setTimeout(r, 1000));
@@ -77,10 +75,17 @@ describe('docker stack deploy', () => {
       '  console.log(JSON.stringify({ up, labels }));',
       '})();',
     ].join('\n');
-    const client = await docker.cli(
-      ['run', '--rm', '--network', network, '--label', `${OWNER_LABEL}=${stack}`, '--volume', `${path.join(REPO_ROOT, 'model/golden/breast-cancer-gbt.json')}:/golden.json:ro`, NODE_IMAGE, 'node', '-e', probe],
-      { timeoutMs: 120_000 },
-    );
+    const clientId = await docker.run({
+      image: NODE_IMAGE,
+      labels: { [OWNER_LABEL]: stack },
+      network,
+      volumes: [`${path.join(REPO_ROOT, 'model/golden/breast-cancer-gbt.json')}:/golden.json:ro`],
+      command: ['node', '-e', probe],
+    });
+    const client = await docker
+      .wait(clientId, 120_000)
+      .then(() => docker.logs(clientId))
+      .finally(() => docker.rm(clientId));
     const seen = JSON.parse(client.stdout.trim().split('\n').pop()!) as { up: number; labels: string[] };
     const golden = readGolden();
     assert.equal(seen.up, 2, 'the balancer discovered both API tasks through Swarm DNS');

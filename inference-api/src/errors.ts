@@ -64,6 +64,13 @@ export interface ApiErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * The API's coded error. It has the shape of the other workspaces' errors (`CodedError` in
+ * compose/src/kit/errors.ts: a stable code, a message, the offending keys) but does not extend
+ * it, because the API imports no other workspace: its image holds only inference-api/ (see
+ * docs/architecture.md). What the kit calls `details` is `fields` here, the list of offending
+ * fields that the error body carries as is, and the catalog adds the HTTP status.
+ */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
@@ -86,8 +93,8 @@ export function createApiError(code: ErrorCode, options?: ApiErrorOptions): ApiE
   return new ApiError(code, options);
 }
 
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
+export function isApiError(err: unknown, code?: ErrorCode): err is ApiError {
+  return err instanceof ApiError && (code === undefined || err.code === code);
 }
 
 /** A startup failure: `code: message`, meant to be printed as is before exiting non-zero. */

@@ -71,7 +71,7 @@ async function measureOnce(engine: 'k6' | 'locust', target: string, users: numbe
     vuBudgetS: 0.2,
     target,
     // two steps, N then N+1 users: the first ramps up and warms up, the second is steady state
-    plan: { startUsers: users, maxUsers: users + 1, stepUsers: 1, rampS: users >= 5000 ? 2 * rampS : rampS, holdS, thinkMinS: thinkS[0], thinkMaxS: thinkS[1] },
+    schedule: { startUsers: users, maxUsers: users + 1, stepUsers: 1, rampS: users >= 5000 ? 2 * rampS : rampS, holdS, thinkMinS: thinkS[0], thinkMaxS: thinkS[1] },
     // the generator alone on core 1 with one CPU; memory generous so it never limits the measurement
     generator: { runtime, cpus: 1, cpuset: '1', memory: '16g' },
     checkEvery: 0,

@@ -11,21 +11,17 @@
 import exec from 'k6/execution';
 import { readConfig } from './lib/config.ts';
 import { createPayloads } from './lib/payloads.ts';
-import { stepAt } from './lib/plan.ts';
+import { stepAt } from './lib/schedule.ts';
 import { createRequester } from './lib/request.ts';
 import { started } from './lib/metrics.ts';
-import { baseOptions, makeHandleSummary, markStart, seconds } from './lib/options.ts';
+import { baseOptions, makeHandleSummary, markStart, scheduleStages, seconds } from './lib/options.ts';
 
 const config = readConfig('arrival', __ENV);
 const requester = createRequester(config, createPayloads(config));
 
 // k6 rates are whole iterations per timeUnit: per 1000 s gives 0.001 req/s resolution.
 const PER = 1000;
-const stages = config.plan.steps.flatMap((s) => [
-  ...(s.holdStartS > s.rampStartS ? [{ duration: seconds(s.holdStartS - s.rampStartS), target: Math.round(s.target * PER) }] : []),
-  { duration: seconds(s.endS - s.holdStartS), target: Math.round(s.target * PER) },
-]);
-const maxRate = Math.max(...config.plan.steps.map((s) => s.target));
+const maxRate = Math.max(...config.schedule.steps.map((s) => s.target));
 export const VU_POOL = Math.ceil(maxRate * config.vuBudgetS) + 2;
 
 export const options = baseOptions(config, {
@@ -35,7 +31,7 @@ export const options = baseOptions(config, {
     timeUnit: `${PER}s`,
     preAllocatedVUs: VU_POOL,
     maxVUs: VU_POOL,
-    stages,
+    stages: scheduleStages(config.schedule, PER),
     gracefulStop: seconds(config.requestTimeoutS + 1),
   },
 });
@@ -44,7 +40,7 @@ export const setup = markStart;
 
 export default function (): void {
   const elapsedS = exec.instance.currentTestRunDuration / 1000;
-  const step = stepAt(config.plan, elapsedS);
+  const step = stepAt(config.schedule, elapsedS);
   started.add(1, { step: String(step.index) });
   requester.send(step, elapsedS, exec.vu.idInTest, exec.vu.iterationInScenario);
 }

@@ -20,14 +20,14 @@ const config = readConfig('poisson', __ENV);
 const requester = createRequester(config, createPayloads(config));
 
 /** one stream per 200 req/s keeps each VU's event loop far from busy */
-const STREAMS = Math.max(1, Math.ceil(Math.max(...config.plan.steps.map((s) => s.target)) / 200));
+const STREAMS = Math.max(1, Math.ceil(Math.max(...config.schedule.steps.map((s) => s.target)) / 200));
 
 export const options = baseOptions(config, {
   poisson: {
     executor: 'per-vu-iterations',
     vus: STREAMS,
     iterations: 1,
-    maxDuration: seconds(config.plan.durationS + config.requestTimeoutS + 5),
+    maxDuration: seconds(config.schedule.durationS + config.requestTimeoutS + 5),
     gracefulStop: '0s',
   },
 });
@@ -41,7 +41,7 @@ export default async function (): Promise<void> {
   let inflight = 0;
   const vuId = exec.vu.idInTest;
   let n = 0;
-  for (const step of config.plan.steps) {
+  for (const step of config.schedule.steps) {
     const rate = step.target / STREAMS;
     const tags = { step: String(step.index) };
     // Poisson is memoryless: restarting the clock at each step boundary is exact.

@@ -11,23 +11,18 @@ import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { readConfig } from './lib/config.ts';
 import { createPayloads } from './lib/payloads.ts';
-import { stepAt } from './lib/plan.ts';
+import { stepAt } from './lib/schedule.ts';
 import { createRequester } from './lib/request.ts';
-import { baseOptions, makeHandleSummary, markStart, seconds } from './lib/options.ts';
+import { baseOptions, makeHandleSummary, markStart, scheduleStages, seconds } from './lib/options.ts';
 
 const config = readConfig('steps', __ENV);
 const requester = createRequester(config, createPayloads(config));
-
-const stages = config.plan.steps.flatMap((s) => [
-  ...(s.holdStartS > s.rampStartS ? [{ duration: seconds(s.holdStartS - s.rampStartS), target: s.target }] : []),
-  { duration: seconds(s.endS - s.holdStartS), target: s.target },
-]);
 
 export const options = baseOptions(config, {
   steps: {
     executor: 'ramping-vus',
     startVUs: 0,
-    stages,
+    stages: scheduleStages(config.schedule),
     gracefulRampDown: '0s',
     // let the last iterations finish their request (so no counted request is cut off)
     gracefulStop: seconds(config.requestTimeoutS + config.thinkMaxS + 1),
@@ -38,7 +33,7 @@ export const setup = markStart;
 
 export default function (): void {
   const elapsedS = exec.instance.currentTestRunDuration / 1000;
-  const step = stepAt(config.plan, elapsedS);
+  const step = stepAt(config.schedule, elapsedS);
   requester.send(step, elapsedS, exec.vu.idInTest, exec.vu.iterationInScenario);
   // sleep(0) still yields to the scheduler, which halves a VU's rate when there is no think time
   if (config.thinkMaxS > 0) sleep(config.thinkMinS + Math.random() * (config.thinkMaxS - config.thinkMinS));

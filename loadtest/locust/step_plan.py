@@ -1,7 +1,7 @@
 """The Locust scenario's configuration and step plan.
 
 Read once from the same RS_* variables the k6 scripts read (see loadtest/README.md). When the
-Node runner starts Locust it also passes RS_PLAN, the plan computed by loadtest/k6/lib/plan.ts,
+Node runner starts Locust it also passes RS_PLAN, the step schedule computed by loadtest/k6/lib/schedule.ts,
 so both engines run exactly the same steps; by hand, the plan is computed here the same way
 (users from RS_START to RS_MAX by RS_STEP, each a linear ramp of RS_RAMP s and a hold of RS_HOLD s).
 """
@@ -125,7 +125,7 @@ def read_config(env: dict[str, str], default_payloads: str) -> Config:
                 for s in json.loads(plan_json)["steps"]
             )
         except (ValueError, KeyError, TypeError) as err:
-            problems.append(f"RS_PLAN: not a plan from loadtest/k6/lib/plan.ts ({err})")
+            problems.append(f"RS_PLAN: not a step schedule from loadtest/k6/lib/schedule.ts ({err})")
     protocol = get("RS_PROTOCOL") or "rightsize"
     if protocol not in DEFAULT_PATHS:
         problems.append(f"RS_PROTOCOL={protocol}: expected one of {', '.join(DEFAULT_PATHS)}")

@@ -4,7 +4,7 @@
  * run ended early) is unit-tested without an engine. The result is validated with
  * parseLoadSummary before it is returned: nothing invalid reaches a file.
  */
-import { integrateTarget, type PlannedStep } from '../k6/lib/plan.js';
+import { integrateTarget, type ScheduledStep } from '../k6/lib/schedule.js';
 import { stepHealth, type GeneratorSample, type HealthRules } from './generator-health.js';
 import type { RawResult, RawStep, RawLatency } from './raw-schema.js';
 import { parseLoadSummary, type Errors, type LoadSummary, type Step } from './summary-schema.js';
@@ -20,7 +20,7 @@ export interface BuildSummaryInput {
   interrupted: string | null;
 }
 
-/** A run that ended this much before its plan counts as cut short (engine start/stop jitter). */
+/** A run that ended this much before its schedule counts as cut short (engine start/stop jitter). */
 const CUT_TOLERANCE_S = 0.5;
 
 export function buildSummary(input: BuildSummaryInput): LoadSummary {
@@ -32,32 +32,32 @@ export function buildSummary(input: BuildSummaryInput): LoadSummary {
   const rawByIndex = new Map(raw.steps.map((s) => [s.index, s]));
   const dropped = placeDropped(raw, planned, runS);
 
-  const steps: Step[] = planned.map((plan) => {
-    const r = rawByIndex.get(plan.index) ?? emptyStep(plan.index);
-    const toS = Math.min(plan.endS, runS);
-    const windowS = Math.max(toS - plan.rampStartS, 1e-3);
+  const steps: Step[] = planned.map((scheduled) => {
+    const r = rawByIndex.get(scheduled.index) ?? emptyStep(scheduled.index);
+    const toS = Math.min(scheduled.endS, runS);
+    const windowS = Math.max(toS - scheduled.rampStartS, 1e-3);
     const rps = r.requests / windowS;
-    const offered = offeredRps(raw, plan, toS, windowS, r.latency);
+    const offered = offeredRps(raw, scheduled, toS, windowS, r.latency);
     const achievedRatio = raw.plan.model === 'open' && offered !== null && offered > 0 ? rps / offered : null;
     return {
-      index: plan.index,
-      target: { kind: plan.kind, value: plan.target },
-      ramp_start_s: plan.rampStartS,
-      hold_start_s: plan.holdStartS,
-      end_s: plan.endS,
+      index: scheduled.index,
+      target: { kind: scheduled.kind, value: scheduled.target },
+      ramp_start_s: scheduled.rampStartS,
+      hold_start_s: scheduled.holdStartS,
+      end_s: scheduled.endS,
       requests: r.requests,
       rps: round3(rps),
       offered_rps: offered === null ? null : round3(offered),
       latency_ms: latency(r.latency),
       errors: errors(r),
-      dropped_iterations: dropped.get(plan.index) ?? 0,
+      dropped_iterations: dropped.get(scheduled.index) ?? 0,
       checks: r.checks,
-      completed: !cutShort || plan.endS <= runS + CUT_TOLERANCE_S,
+      completed: !cutShort || scheduled.endS <= runS + CUT_TOLERANCE_S,
       generator: stepHealth({
         samples: input.samples,
-        fromMs: t0 + plan.rampStartS * 1000,
+        fromMs: t0 + scheduled.rampStartS * 1000,
         toMs: t0 + toS * 1000,
-        dropped: dropped.get(plan.index) ?? 0,
+        dropped: dropped.get(scheduled.index) ?? 0,
         achievedRatio,
         expected: offered === null ? undefined : { requests: offered * windowS, poisson: raw.scenario === 'poisson' },
         rules: input.rules,
@@ -97,8 +97,8 @@ export function buildSummary(input: BuildSummaryInput): LoadSummary {
  * Closed model: its users' mean count / (mean think time + the step's mean latency), the
  * interactive response-time law; an estimate, so it is reported but never judged.
  */
-function offeredRps(raw: RawResult, plan: PlannedStep, toS: number, windowS: number, lat: RawLatency): number | null {
-  const mean = integrateTarget(plan, plan.rampStartS, toS) / windowS;
+function offeredRps(raw: RawResult, scheduled: ScheduledStep, toS: number, windowS: number, lat: RawLatency): number | null {
+  const mean = integrateTarget(scheduled, scheduled.rampStartS, toS) / windowS;
   if (raw.plan.model === 'open') return mean;
   const cycleS = raw.plan.meanThinkS + lat.avg / 1000;
   return cycleS > 0 ? mean / cycleS : null;
@@ -111,7 +111,7 @@ function offeredRps(raw: RawResult, plan: PlannedStep, toS: number, windowS: num
  * steps add up to k6's exact total. A total of zero places nothing (boundary jitter of one
  * iteration never invalidates a step).
  */
-export function placeDropped(raw: RawResult, planned: readonly PlannedStep[], runS: number): Map<number, number> {
+export function placeDropped(raw: RawResult, planned: readonly ScheduledStep[], runS: number): Map<number, number> {
   const out = new Map<number, number>();
   const byIndex = new Map(raw.steps.map((s) => [s.index, s]));
   if (raw.scenario === 'poisson') {
@@ -152,9 +152,9 @@ function abortReason(raw: RawResult, interrupted: string | null): string {
   const first = slo
     .map((t) => ({ ...t, step: Number(/\{step:(\d+)\}/.exec(t.metric)?.[1] ?? -1) }))
     .sort((a, b) => a.step - b.step)[0]!;
-  const plan = raw.plan.steps[first.step];
+  const scheduled = raw.plan.steps[first.step];
   const rawStep = raw.steps.find((s) => s.index === first.step);
-  const what = plan ? `${plan.target} ${plan.kind === 'users' ? 'users' : 'req/s'}` : 'unknown load';
+  const what = scheduled ? `${scheduled.target} ${scheduled.kind === 'users' ? 'users' : 'req/s'}` : 'unknown load';
   const measured = rawStep ? measuredFor(first.threshold, rawStep) : '';
   return `objective broken at ${what} (step index ${first.step}): ${first.threshold} crossed${measured}`;
 }

@@ -3,6 +3,7 @@
  * a validation problem is reported with the flag the user typed (`--max-users: ...`).
  */
 import { parseArgs } from 'node:util';
+import { formatIssues } from '@rightsize/compose/kit/issues';
 import { LoadError } from './errors.js';
 import { LoadOptionsSchema, type LoadOptions } from './options.js';
 
@@ -14,14 +15,14 @@ const FLAGS: Record<string, [string, Kind]> = {
   target: ['target', 'string'],
   protocol: ['protocol', 'string'],
   path: ['path', 'string'],
-  'start-users': ['plan.startUsers', 'int'],
-  'max-users': ['plan.maxUsers', 'int'],
-  'step-users': ['plan.stepUsers', 'int'],
-  rates: ['plan.rates', 'list'],
-  ramp: ['plan.rampS', 'number'],
-  hold: ['plan.holdS', 'number'],
-  'think-min': ['plan.thinkMinS', 'number'],
-  'think-max': ['plan.thinkMaxS', 'number'],
+  'start-users': ['schedule.startUsers', 'int'],
+  'max-users': ['schedule.maxUsers', 'int'],
+  'step-users': ['schedule.stepUsers', 'int'],
+  rates: ['schedule.rates', 'list'],
+  ramp: ['schedule.rampS', 'number'],
+  hold: ['schedule.holdS', 'number'],
+  'think-min': ['schedule.thinkMinS', 'number'],
+  'think-max': ['schedule.thinkMaxS', 'number'],
   p95: ['objective.p95Ms', 'number'],
   p99: ['objective.p99Ms', 'number'],
   'max-error-rate': ['objective.maxErrorRate', 'number'],
@@ -91,10 +92,7 @@ export function parseCliArgs(argv: string[]): CliRequest {
   if (problems.length === 0) {
     const result = LoadOptionsSchema.safeParse(input);
     if (result.success) return { help: false, json: Boolean(v.json), show: null, convert: null, options: Object.freeze(result.data) };
-    for (const issue of result.error.issues) {
-      const key = issue.path.join('.');
-      problems.push(`${PATH_TO_FLAG.get(key) ?? key}: ${issue.message}`);
-    }
+    problems.push(...formatIssues(result.error.issues, { rename: (key) => PATH_TO_FLAG.get(key) ?? key }));
   }
   throw new LoadError('LOAD_ERR_BAD_OPTION', `bad arguments:\n  ${problems.join('\n  ')}\nSee npm run load -- --help`, { problems });
 }

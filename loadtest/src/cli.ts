@@ -52,7 +52,7 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (isLoadError(err)) {
-      process.stderr.write(`${err.code}: ${err.message}\n`);
+      process.stderr.write(`${err.format()}\n`);
       process.exit(err.code === 'LOAD_ERR_BAD_OPTION' ? 2 : 1);
     }
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -2,6 +2,15 @@
  * The load runner's one catalog of error codes (`LOAD_ERR_*`). Tests assert codes, never
  * messages; messages name the file, flag or key at fault and say what to do.
  */
+import { CodedDataError, errorGuard } from '@rightsize/compose/kit/errors';
+
+/** A failure of a load run: `new LoadError(code, message, details?, options?)`. */
+export class LoadError extends CodedDataError<LoadErrorCode> {
+  override name = 'LoadError';
+}
+
+export const isLoadError = errorGuard(LoadError);
+
 export const LoadErrorCodes = {
   /** A CLI flag or option has a bad value (names the flag/key). */
   LOAD_ERR_BAD_OPTION: 'LOAD_ERR_BAD_OPTION',
@@ -15,25 +24,9 @@ export const LoadErrorCodes = {
   LOAD_ERR_ENGINE_FAILED: 'LOAD_ERR_ENGINE_FAILED',
   /** The run overran its hard time bound and was stopped. */
   LOAD_ERR_DEADLINE: 'LOAD_ERR_DEADLINE',
-  /** The engine's raw output is missing or does not validate. */
+  /** The engine's raw output, or a load summary, is missing or does not validate. */
   LOAD_ERR_BAD_RESULT: 'LOAD_ERR_BAD_RESULT',
   /** The payloads file is missing or malformed. */
   LOAD_ERR_PAYLOADS: 'LOAD_ERR_PAYLOADS',
 } as const;
 export type LoadErrorCode = keyof typeof LoadErrorCodes;
-
-export class LoadError extends Error {
-  override name = 'LoadError';
-  constructor(
-    readonly code: LoadErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-export function isLoadError(err: unknown, code?: LoadErrorCode): err is LoadError {
-  return err instanceof LoadError && (code === undefined || err.code === code);
-}

@@ -2,7 +2,7 @@
  * What a run tells its caller while it goes: the terminal progress and the sweep (which
  * forwards it to its own consumers) read the same typed events. Data, not text.
  */
-import type { PlannedStep } from '../k6/lib/plan.js';
+import type { ScheduledStep } from '../k6/lib/schedule.js';
 import type { LoadSummary } from './summary-schema.js';
 
 export type LoadEvent =
@@ -14,7 +14,7 @@ export type LoadEvent =
       runtime: 'local' | 'docker';
       scenario: string;
       model: 'closed' | 'open';
-      steps: readonly PlannedStep[];
+      steps: readonly ScheduledStep[];
       /** the hard bound: the run is stopped if it lasts longer */
       deadlineS: number;
     }
@@ -22,7 +22,7 @@ export type LoadEvent =
       type: 'progress';
       /** seconds since the test clock started; null while the engine initialises */
       elapsedS: number | null;
-      step: PlannedStep | null;
+      step: ScheduledStep | null;
       rps: number | null;
       failedPerS: number | null;
       /** virtual users (k6) or users (Locust) running */

@@ -2,6 +2,7 @@
  * What a load run needs, validated once at the entry point (CLI or library caller such as the
  * sweep) and frozen. Defaults reproduce the workshop: 500 -> 10,000 users by 500, 1-2.5 s think.
  */
+import { formatIssues } from '@rightsize/compose/kit/issues';
 import { z } from 'zod';
 import { DEFAULT_PATHS, PROTOCOLS, pathConflict } from '../k6/lib/protocol.js';
 import { LoadError } from './errors.js';
@@ -9,7 +10,8 @@ import { LoadError } from './errors.js';
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
 
-export const PlanOptionsSchema = z
+/** The stepped load (k6/lib/schedule.ts builds the steps from it). */
+export const ScheduleOptionsSchema = z
   .object({
     startUsers: z.number().int().positive().default(500),
     maxUsers: z.number().int().positive().default(10_000),
@@ -62,7 +64,7 @@ export const LoadOptionsSchema = z
     protocol: z.enum(PROTOCOLS).default('rightsize'),
     /** the prediction route; default from the protocol (/predict, /invocations) */
     path: z.string().startsWith('/').optional(),
-    plan: PlanOptionsSchema.default(PlanOptionsSchema.parse({})),
+    schedule: ScheduleOptionsSchema.default(ScheduleOptionsSchema.parse({})),
     objective: ObjectiveOptionsSchema.default(ObjectiveOptionsSchema.parse({})),
     generator: GeneratorOptionsSchema.default(GeneratorOptionsSchema.parse({})),
     requestTimeoutS: positive.default(10),
@@ -85,7 +87,7 @@ export const LoadOptionsSchema = z
     /** run folder; default <results>/<run id> */
     outDir: z.string().min(1).optional(),
     runId: z.string().regex(/^[\w.-]+$/).optional(),
-    /** seconds allowed beyond the plan (engine start, VU init, last requests) before the run is stopped */
+    /** seconds allowed beyond the schedule (engine start, VU init, last requests) before the run is stopped */
     graceS: positive.default(60),
   })
   .strict()
@@ -93,9 +95,9 @@ export const LoadOptionsSchema = z
     message: 'Locust runs the closed-model `steps` scenario only; use --engine k6 for arrival and poisson',
     path: ['scenario'],
   })
-  .refine((o) => o.scenario !== 'poisson' || o.plan.rates.length > 0, {
+  .refine((o) => o.scenario !== 'poisson' || o.schedule.rates.length > 0, {
     message: 'the poisson scenario needs at least one rate (--rates 50,100)',
-    path: ['plan', 'rates'],
+    path: ['schedule', 'rates'],
   })
   .superRefine((o, ctx) => {
     const conflict = o.path === undefined ? null : pathConflict(o.protocol, o.path);
@@ -110,7 +112,7 @@ export type LoadOptions = z.output<typeof LoadOptionsSchema>;
 export function parseLoadOptions(input: unknown, source = 'load options'): Readonly<LoadOptions> {
   const parsed = LoadOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const issues = formatIssues(parsed.error.issues);
     throw new LoadError('LOAD_ERR_BAD_OPTION', `${source}:\n  ${issues.join('\n  ')}`, { issues });
   }
   return Object.freeze(parsed.data);

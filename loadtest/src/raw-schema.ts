@@ -4,6 +4,7 @@
  * the Locust listener from its per-step histograms (loadtest/locust/step_stats.py). Validated
  * on read so an engine/script mismatch fails with the offending path, not a wrong number.
  */
+import { formatIssues } from '@rightsize/compose/kit/issues';
 import { z } from 'zod';
 import { LoadError } from './errors.js';
 
@@ -83,8 +84,8 @@ export type RawResult = z.infer<typeof RawResultSchema>;
 export function parseRawResult(value: unknown, source: string): RawResult {
   const parsed = RawResultSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new LoadError('LOAD_ERR_BAD_RESULT', `${source}: not a valid ${RAW_SCHEMA_ID} result:\n  ${issues.slice(0, 12).join('\n  ')}`);
+    const issues = formatIssues(parsed.error.issues, { limit: 12 });
+    throw new LoadError('LOAD_ERR_BAD_RESULT', `${source}: not a valid ${RAW_SCHEMA_ID} result:\n  ${issues.join('\n  ')}`);
   }
   return parsed.data;
 }

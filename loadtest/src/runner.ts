@@ -3,7 +3,7 @@
  * (progress, generator samples, a hard deadline) -> build and validate the summary -> write it.
  * The run returns data; printing is the caller's business (see progress.ts).
  *
- *   const { summary, summaryPath } = await runLoad({ target: 'http://127.0.0.1:8000', plan: { maxUsers: 1000 } });
+ *   const { summary, summaryPath } = await runLoad({ target: 'http://127.0.0.1:8000', schedule: { maxUsers: 1000 } });
  *
  * Interrupting (AbortSignal, Ctrl-C in the CLI) asks the engine to stop; it still writes what
  * it measured, and the summary marks the run as aborted. Generator samples are appended to the
@@ -12,7 +12,7 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDocker, OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
-import { buildPlan, type Plan } from '../k6/lib/plan.js';
+import { buildSchedule, type StepSchedule } from '../k6/lib/schedule.js';
 import { buildSummary } from './build-summary.js';
 import { LoadError } from './errors.js';
 import type { LoadEvent, OnLoadEvent } from './events.js';
@@ -45,7 +45,7 @@ export interface LoadRunResult {
 export async function runLoad(input: LoadOptionsInput, hooks: RunLoadHooks = {}): Promise<LoadRunResult> {
   const options = parseLoadOptions(input);
   const emit = (e: LoadEvent) => hooks.onEvent?.(e);
-  const plan = planFor(options);
+  const schedule = scheduleFor(options);
   const payloads = await checkPayloads(options.payloads);
   const docker = hooks.docker !== undefined ? hooks.docker : await dockerIfAvailable();
   const target = await verifyTarget({
@@ -69,14 +69,14 @@ export async function runLoad(input: LoadOptionsInput, hooks: RunLoadHooks = {})
     writes = writes.then(() => appendFile(file, text)).catch(() => undefined);
   };
 
-  const maxUsers = Math.max(...plan.steps.map((s) => s.users ?? s.target));
+  const maxUsers = Math.max(...schedule.steps.map((s) => s.users ?? s.target));
   // VU initialisation grows with the pool (about 1 s per 1,000 VUs measured here), on top of the grace
-  const deadlineS = plan.durationS + options.graceS + options.requestTimeoutS + maxUsers / 1000;
+  const deadlineS = schedule.durationS + options.graceS + options.requestTimeoutS + maxUsers / 1000;
   const lines = createLineHandler(options.engine, emit);
   const launched = await launchEngine(
     {
       options,
-      plan,
+      schedule,
       target,
       outDir,
       payloads,
@@ -95,8 +95,8 @@ export async function runLoad(input: LoadOptionsInput, hooks: RunLoadHooks = {})
     },
     runtime,
   );
-  emit({ type: 'start', runId, outDir, engine: options.engine, runtime: launched.runtime, scenario: options.scenario, model: plan.model, steps: plan.steps, deadlineS });
-  const watcher = watchEngine({ engine: launched, lines, plan, deadlineS, signal: hooks.signal, emit, latestSample: () => samples[samples.length - 1] ?? null });
+  emit({ type: 'start', runId, outDir, engine: options.engine, runtime: launched.runtime, scenario: options.scenario, model: schedule.model, steps: schedule.steps, deadlineS });
+  const watcher = watchEngine({ engine: launched, lines, schedule, deadlineS, signal: hooks.signal, emit, latestSample: () => samples[samples.length - 1] ?? null });
 
   let exitCode: number | null;
   try {
@@ -149,11 +149,11 @@ export async function convertRaw(rawFile: string, rules = DEFAULT_HEALTH_RULES):
   return { summary, summaryPath };
 }
 
-function planFor(options: Readonly<LoadOptions>): Plan {
+function scheduleFor(options: Readonly<LoadOptions>): StepSchedule {
   try {
-    return buildPlan({ scenario: options.scenario, ...options.plan });
+    return buildSchedule({ scenario: options.scenario, ...options.schedule });
   } catch (err) {
-    throw new LoadError('LOAD_ERR_BAD_OPTION', `plan: ${(err as Error).message}`);
+    throw new LoadError('LOAD_ERR_BAD_OPTION', `schedule: ${(err as Error).message}`);
   }
 }
 

@@ -4,7 +4,9 @@
  * or from an older version of this project, is rejected with the offending path instead of
  * being half-understood.
  */
+import { formatIssues } from '@rightsize/compose/kit/issues';
 import { z } from 'zod';
+import { LoadError } from './errors.js';
 
 export const LOAD_SUMMARY_SCHEMA_ID = 'rightsize.load-summary/v1';
 
@@ -126,24 +128,12 @@ export const LoadSummarySchema = z
   .strict();
 export type LoadSummary = z.infer<typeof LoadSummarySchema>;
 
-export class LoadSummaryError extends Error {
-  override name = 'LoadSummaryError';
-  constructor(
-    readonly source: string,
-    readonly issues: readonly { path: string; message: string }[],
-  ) {
-    super(`${source}: not a valid ${LOAD_SUMMARY_SCHEMA_ID} summary:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
-  }
-}
-
-/** Validates an unknown value (e.g. JSON.parse of a summary file); throws LoadSummaryError naming every bad path. */
+/** Validates an unknown value (e.g. JSON.parse of a summary file); LOAD_ERR_BAD_RESULT names every bad path. */
 export function parseLoadSummary(value: unknown, source = 'load summary'): LoadSummary {
   const result = LoadSummarySchema.safeParse(value);
   if (!result.success) {
-    throw new LoadSummaryError(
-      source,
-      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+    const issues = formatIssues(result.error.issues);
+    throw new LoadError('LOAD_ERR_BAD_RESULT', `${source}: not a valid ${LOAD_SUMMARY_SCHEMA_ID} summary:\n  ${issues.join('\n  ')}`, { issues });
   }
   return result.data;
 }

@@ -8,7 +8,7 @@ test('flags become validated options with the workshop defaults', () => {
   assert.ok(options);
   assert.equal(options.engine, 'k6');
   assert.equal(options.scenario, 'steps');
-  assert.deepEqual(options.plan, { startUsers: 500, maxUsers: 2000, stepUsers: 500, rates: [], rampS: 10, holdS: 60, thinkMinS: 1, thinkMaxS: 2.5 });
+  assert.deepEqual(options.schedule, { startUsers: 500, maxUsers: 2000, stepUsers: 500, rates: [], rampS: 10, holdS: 60, thinkMinS: 1, thinkMaxS: 2.5 });
   assert.equal(options.objective.p95Ms, 200);
   assert.equal(options.generator.cpus, 1.5);
   assert.equal(options.generator.memory, '6g');
@@ -16,7 +16,7 @@ test('flags become validated options with the workshop defaults', () => {
 
 test('poisson rates come as a comma-separated list', () => {
   const { options } = parseCliArgs(['--target', 'http://127.0.0.1:8000', '--scenario', 'poisson', '--rates', '50, 80.5']);
-  assert.deepEqual(options?.plan.rates, [50, 80.5]);
+  assert.deepEqual(options?.schedule.rates, [50, 80.5]);
 });
 
 test('every problem is reported at once, naming the flag typed', () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildPlan } from '../k6/lib/plan.js';
+import { buildSchedule } from '../k6/lib/schedule.js';
 import { k6Args, k6Env, parseK6LogLine, parseK6Version, parseStartMarker } from '../src/engines/k6-invocation.js';
 import { locustArgs, locustEnv, parseLocustVersion } from '../src/engines/locust-invocation.js';
 import { resolveCpuset } from '../src/engines/cpuset.js';
 import { isLoadError } from '../src/errors.js';
 import { parseLoadOptions } from '../src/options.js';
 
-const options = parseLoadOptions({ target: 'http://127.0.0.1:8000/', plan: { maxUsers: 1000, rampS: 5 }, objective: { p95Ms: 200 } });
+const options = parseLoadOptions({ target: 'http://127.0.0.1:8000/', schedule: { maxUsers: 1000, rampS: 5 }, objective: { p95Ms: 200 } });
 
 test('k6 gets the plan, objective and paths as RS_* variables', () => {
   const env = k6Env(options, { rawSummary: '/out/raw.json', payloads: null });
@@ -30,10 +30,10 @@ test('k6 runs quietly with its REST API and JSON logs on stdout, script last', (
 });
 
 test('Locust gets the same variables plus the plan computed in TypeScript', () => {
-  const plan = buildPlan({ scenario: 'steps', ...options.plan });
-  const env = locustEnv(options, plan, { rawSummary: '/o/raw.json', payloads: null });
+  const schedule = buildSchedule({ scenario: 'steps', ...options.schedule });
+  const env = locustEnv(options, schedule, { rawSummary: '/o/raw.json', payloads: null });
   assert.equal(env.RS_MAX, '1000');
-  assert.deepEqual(JSON.parse(env.RS_PLAN!).steps, plan.steps);
+  assert.deepEqual(JSON.parse(env.RS_PLAN!).steps, schedule.steps);
   assert.deepEqual(locustArgs(options, 'lf.py', { role: 'worker', masterHost: 'm', masterPort: 5557 }), ['-f', 'lf.py', '--host', 'http://127.0.0.1:8000', '--worker', '--master-host', 'm', '--master-port', '5557']);
   assert.ok(locustArgs(options, 'lf.py', { role: 'standalone', processes: 2 }).join(' ').endsWith('--processes 2'));
 });
@@ -59,13 +59,13 @@ test('the generator is pinned to the last cores when the machine has two or more
 test('the protocol reaches both engines with its route: RS_PROTOCOL and RS_PATH', () => {
   assert.equal(k6Env(options, { rawSummary: '/o/raw.json', payloads: null }).RS_PROTOCOL, 'rightsize');
   assert.equal(k6Env(options, { rawSummary: '/o/raw.json', payloads: null }).RS_PATH, '/predict');
-  const mlflow = parseLoadOptions({ target: 'http://127.0.0.1:8000', protocol: 'mlflow', plan: { maxUsers: 1000 } });
+  const mlflow = parseLoadOptions({ target: 'http://127.0.0.1:8000', protocol: 'mlflow', schedule: { maxUsers: 1000 } });
   const env = k6Env(mlflow, { rawSummary: '/o/raw.json', payloads: null });
   assert.equal(env.RS_PROTOCOL, 'mlflow');
   assert.equal(env.RS_PATH, '/invocations');
   const args = k6Args(mlflow, { script: '/s/steps.ts', rawSummary: '/o/raw.json', payloads: null, restAddress: '127.0.0.1:6565' });
   assert.ok(args.includes('RS_PROTOCOL=mlflow') && args.includes('RS_PATH=/invocations'));
-  const locust = locustEnv(mlflow, buildPlan({ scenario: 'steps', ...mlflow.plan }), { rawSummary: '/o/raw.json', payloads: null });
+  const locust = locustEnv(mlflow, buildSchedule({ scenario: 'steps', ...mlflow.schedule }), { rawSummary: '/o/raw.json', payloads: null });
   assert.equal(locust.RS_PROTOCOL, 'mlflow');
   assert.equal(locust.RS_PATH, '/invocations');
 });

@@ -17,7 +17,7 @@ const SMALL = { startUsers: 10, maxUsers: 20, stepUsers: 10, rampS: 1, holdS: 3,
 function onNetwork(api: ApiUnderTest, over: Partial<LoadOptionsInput> = {}): LoadOptionsInput {
   return {
     target: api.serviceUrl,
-    plan: SMALL,
+    schedule: SMALL,
     checkEvery: 5,
     generator: { runtime: 'docker', cpus: 1, memory: '512m', network: api.network, networkOwner: api.owner },
     ...over,
@@ -63,7 +63,7 @@ describe('k6 in its container against the API in its container', () => {
     // no think time: k6 uses all the CPU it is given, and it is given a tenth of a core
     const { summary } = await runLoad(
       onNetwork(api, {
-        plan: { startUsers: 20, maxUsers: 20, stepUsers: 10, rampS: 1, holdS: 6, thinkMinS: 0, thinkMaxS: 0 },
+        schedule: { startUsers: 20, maxUsers: 20, stepUsers: 10, rampS: 1, holdS: 6, thinkMinS: 0, thinkMaxS: 0 },
         generator: { runtime: 'docker', cpus: 0.1, memory: '512m', network: api.network, networkOwner: api.owner },
         outDir: out,
         graceS: 120,
@@ -83,11 +83,11 @@ describe('k6 in its container against the API in its container', () => {
     registerCleanup(t, owner, { docker });
     await docker.networkCreate({ name: owner, labels: ownerLabels(owner) });
     await assert.rejects(
-      runLoad({ target: 'http://api:8000', plan: SMALL, generator: { runtime: 'docker', network: owner, networkOwner: 'rs-someone-else' } }, { docker }),
+      runLoad({ target: 'http://api:8000', schedule: SMALL, generator: { runtime: 'docker', network: owner, networkOwner: 'rs-someone-else' } }, { docker }),
       (err: unknown) => isLoadError(err, 'LOAD_ERR_TARGET_REFUSED') && /is not this run's/.test(err.message),
     );
     await assert.rejects(
-      runLoad({ target: 'http://api:8000', plan: SMALL, generator: { runtime: 'docker', network: owner, networkOwner: owner } }, { docker }),
+      runLoad({ target: 'http://api:8000', schedule: SMALL, generator: { runtime: 'docker', network: owner, networkOwner: owner } }, { docker }),
       (err: unknown) => isLoadError(err, 'LOAD_ERR_TARGET_REFUSED') && /no container or service named "api"/.test(err.message),
     );
   });

@@ -20,7 +20,7 @@ async function loadOverMlflowProtocol(api: ApiUnderTest, outDir: string) {
     {
       target: api.serviceUrl,
       protocol: 'mlflow',
-      plan: SMALL,
+      schedule: SMALL,
       checkEvery: 5,
       generator: { runtime: 'docker', cpus: 1, memory: '512m', network: api.network, networkOwner: api.owner },
       outDir,

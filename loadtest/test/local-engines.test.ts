@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { getComposeEnv } from '@rightsize/compose/config';
 import { requireDocker } from '@rightsize/compose/testing';
-import { findLocalK6 } from '../src/engines/k6-local.js';
-import { findLocalLocust } from '../src/engines/locust-local.js';
+import { findLocalEngine } from '../src/engines/launch.js';
 import { runLoad } from '../src/runner.js';
 import { API_IMAGE, startApi } from './helpers/api-container.js';
 import { assertRunAddsUp, tempDir } from './helpers/run-checks.js';
@@ -30,11 +29,11 @@ describe('local engines against the API in its container', () => {
   for (const engine of ['k6', 'locust'] as const) {
     test(`a local ${engine} process: per-step counts add up and match the API's /metrics within 0.5 %`, async (t) => {
       if (!(await requireDocker(t, { images: [API_IMAGE] }))) return;
-      if (!(await requireBinary(t, engine, engine === 'k6' ? await findLocalK6() : await findLocalLocust()))) return;
+      if (!(await requireBinary(t, engine, await findLocalEngine(engine)))) return;
       const api = await startApi(t, `load-local-${engine}`);
       const before = await api.predictCount();
       const { summaryPath, summary } = await runLoad(
-        { engine, target: api.hostUrl, plan: SMALL, checkEvery: 5, generator: { runtime: 'local' }, outDir: await tempDir(t) },
+        { engine, target: api.hostUrl, schedule: SMALL, checkEvery: 5, generator: { runtime: 'local' }, outDir: await tempDir(t) },
         { docker: api.docker },
       );
       await assertRunAddsUp(summaryPath, (await api.predictCount()) - before);
@@ -45,12 +44,12 @@ describe('local engines against the API in its container', () => {
 
   test('an interrupted run stops the engine and still summarizes what it measured', async (t) => {
     if (!(await requireDocker(t, { images: [API_IMAGE] }))) return;
-    if (!(await requireBinary(t, 'k6', await findLocalK6()))) return;
+    if (!(await requireBinary(t, 'k6', await findLocalEngine('k6')))) return;
     const api = await startApi(t, 'load-interrupt');
     const controller = new AbortController();
     const stopping: string[] = [];
     const { summary } = await runLoad(
-      { target: api.hostUrl, plan: { ...SMALL, holdS: 6 }, generator: { runtime: 'local' }, outDir: await tempDir(t) },
+      { target: api.hostUrl, schedule: { ...SMALL, holdS: 6 }, generator: { runtime: 'local' }, outDir: await tempDir(t) },
       {
         docker: api.docker,
         signal: controller.signal,

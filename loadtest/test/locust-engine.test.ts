@@ -24,7 +24,7 @@ describe('Locust in containers against the API in its container', () => {
         {
           engine: 'locust',
           target: api.serviceUrl,
-          plan: SMALL,
+          schedule: SMALL,
           checkEvery: 5,
           generator: { runtime: 'docker', cpus: 0.5, memory: '512m', network: api.network, networkOwner: api.owner, workers },
           outDir,
@@ -51,7 +51,7 @@ describe('Locust in containers against the API in its container', () => {
       {
         engine: 'locust',
         target: api.serviceUrl,
-        plan: { ...SMALL, holdS: 6 },
+        schedule: { ...SMALL, holdS: 6 },
         generator: { runtime: 'docker', cpus: 0.5, memory: '512m', network: api.network, networkOwner: api.owner },
         outDir: await tempDir(t),
       },

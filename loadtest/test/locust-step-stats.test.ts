@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { buildPlan } from '../k6/lib/plan.js';
+import { buildSchedule } from '../k6/lib/schedule.js';
 import { contractCheck, isPrediction } from '../k6/lib/contract.js';
 import { requestBody } from '../k6/lib/protocol.js';
 import { LOCUST_DIR } from '../src/paths.js';
@@ -21,7 +21,7 @@ test('the Python plan equals the TypeScript plan', () => {
     [10, 25, 10, 1, 3],
     [7, 7, 1, 0, 5],
   ] as const) {
-    const ts = buildPlan({ scenario: 'steps', startUsers: start, maxUsers: max, stepUsers: step, rates: [], rampS: ramp, holdS: hold, thinkMinS: 1, thinkMaxS: 2.5 }).steps;
+    const ts = buildSchedule({ scenario: 'steps', startUsers: start, maxUsers: max, stepUsers: step, rates: [], rampS: ramp, holdS: hold, thinkMinS: 1, thinkMaxS: 2.5 }).steps;
     const py = python(`from step_plan import build_steps\nprint(json.dumps([s.to_plan_dict() for s in build_steps(${start}, ${max}, ${step}, ${ramp}, ${hold})]))`);
     assert.deepEqual(py, ts);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildPlan } from '../k6/lib/plan.js';
+import { buildSchedule } from '../k6/lib/schedule.js';
 import { createLineHandler } from '../src/engines/lines.js';
 import type { LaunchedEngine } from '../src/engines/types.js';
 import { watchEngine } from '../src/engines/watch.js';
@@ -27,12 +27,12 @@ function endlessEngine(): LaunchedEngine & { interrupts: number } {
   return engine;
 }
 
-const plan = buildPlan({ scenario: 'steps', startUsers: 1, maxUsers: 1, stepUsers: 1, rates: [], rampS: 0, holdS: 1, thinkMinS: 1, thinkMaxS: 1 });
+const schedule = buildSchedule({ scenario: 'steps', startUsers: 1, maxUsers: 1, stepUsers: 1, rates: [], rampS: 0, holdS: 1, thinkMinS: 1, thinkMaxS: 1 });
 
 test('a run that overruns its hard bound is stopped once, and says so', async () => {
   const engine = endlessEngine();
   const events: LoadEvent[] = [];
-  const watcher = watchEngine({ engine, lines: createLineHandler('k6', (e) => events.push(e)), plan, deadlineS: 0.2, emit: (e) => events.push(e), latestSample: () => null });
+  const watcher = watchEngine({ engine, lines: createLineHandler('k6', (e) => events.push(e)), schedule, deadlineS: 0.2, emit: (e) => events.push(e), latestSample: () => null });
   const code = await engine.done;
   watcher.stop();
   assert.equal(code, 105);
@@ -44,7 +44,7 @@ test('a run that overruns its hard bound is stopped once, and says so', async ()
 test('an abort from the caller stops the engine and is remembered as an interruption', async () => {
   const engine = endlessEngine();
   const controller = new AbortController();
-  const watcher = watchEngine({ engine, lines: createLineHandler('k6', () => undefined), plan, deadlineS: 60, signal: controller.signal, emit: () => undefined, latestSample: () => null });
+  const watcher = watchEngine({ engine, lines: createLineHandler('k6', () => undefined), schedule, deadlineS: 60, signal: controller.signal, emit: () => undefined, latestSample: () => null });
   controller.abort();
   await engine.done;
   watcher.stop();

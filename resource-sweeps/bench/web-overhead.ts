@@ -15,6 +15,7 @@ import os from 'node:os';
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLoadPort } from '../src/adapters/load-port.js';
 import { createSweepEmitter } from '../src/engine/events.js';
 import type { SweepResult } from '../src/engine/sweep-engine.js';
 import { PlanSchema } from '../src/plan/plan-schema.js';
@@ -29,7 +30,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function measure(pages: number, runSeconds = seconds) {
   const options = parseWebOptions({ reportsRoot: os.tmpdir(), port: 0 });
-  const session = createSession({ options, factory: null, runLoad: async () => Promise.reject(new Error('no load')), balancer: { setOwner: () => undefined, read: async () => null, describe: () => 'none' }, log: () => undefined });
+  const session = createSession({ options, factory: null, load: createLoadPort({ runLoad: async () => Promise.reject(new Error('no load')) }), balancer: { setOwner: () => undefined, read: async () => null, describe: () => 'none' }, log: () => undefined });
   const app = await buildWebApp({ session, options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

@@ -5,15 +5,8 @@
 import { parseArgs } from 'node:util';
 import { SweepError } from './errors.js';
 import { parseDuration } from './plan/units.js';
-
-/** the live page/API (`serve`, `--serve`); host/token policy is checked by src/web/web-options.ts */
-export interface ServeArgs {
-  host: string | null;
-  port: number | null;
-  token: string | null;
-  target: string | null;
-  statsUrl: string | null;
-}
+// the live page's flags; host/token policy is checked when they become options (webOptionsFromArgs)
+import type { ServeArgs } from './web/web-options.js';
 
 export type Command =
   | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; compare: string | null; reports: string | null; runId: string | null; serve?: ServeArgs }

@@ -1,46 +1,34 @@
 /**
- * `npm run sweep`: the thin shell over the sweep engine. Parses arguments, wires the real
- * adapters (Docker, Compose, the load runner, the cgroup sampler), turns Ctrl-C into an abort
- * (the current trial is torn down, finished trials are kept; a second Ctrl-C quits at once),
- * prints progress from the engine's events, and maps errors to one clear message and an exit code.
+ * `npm run sweep`: the thin shell over the sweep engine. Parses arguments, builds the sweep with
+ * the one sweep factory on the real adapters (src/adapters/docker-sweep-ports.ts), turns Ctrl-C
+ * into an abort (the current trial is torn down, finished trials are kept; a second Ctrl-C quits
+ * at once), prints progress from the engine's events, and maps errors to one clear message and
+ * an exit code.
  */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { createDocker, type Docker } from '@rightsize/compose/docker';
-import { createCgroupReader } from './adapters/cgroup.js';
-import { createStackAdapter } from './adapters/stack-adapter.js';
-import { createDockerTrialRunner } from './adapters/docker-trial-runner.js';
-import { createLoadtestDriver } from './adapters/load-driver.js';
-import { createSweepOwner, removeStaleSweeps, removeSweepOwner } from './adapters/stale-cleanup.js';
+import { createDocker } from '@rightsize/compose/docker';
+import { createDockerSweepPorts, requireDockerEngine } from './adapters/docker-sweep-ports.js';
+import { createDockerWebPorts } from './adapters/docker-web-ports.js';
+import { createSweepOwner, removeStaleSweeps } from './adapters/stale-cleanup.js';
 import { parseCliArgs, USAGE, type Command } from './cli-args.js';
 import { getSweepEnv } from './config.js';
 import { isSearchComplete } from './engine/replay.js';
-import { createSweep } from './engine/sweep-engine.js';
-import { isSweepError, SweepError } from './errors.js';
+import { createSweepFactory } from './engine/sweep-factory.js';
+import { isSweepError } from './errors.js';
 import { runLab, renderLabMarkdown } from './lab/run-lab.js';
 import { renderCompareHtml, renderCompareMarkdown } from './report/compare.js';
 import { writeReports } from './report/write-reports.js';
 import { createRunStore, type RunStore } from './results/run-store.js';
-import { RUN_SCHEMA_ID } from './results/trial-record.js';
-import { composeFilesFromEnv, gitCommit, machineInfo, makeRunId, reportsRoot, resolvePlan, resolveRunDir } from './run-setup.js';
+import { locateRun, makeRunId, reportsRoot, resolvePlan, resolveRunDir } from './run-setup.js';
 import { deriveSummary } from './summary/derive-summary.js';
 import { SummarySchema, type Summary } from './summary/summary-schema.js';
 import { attachTerminalProgress } from './terminal/progress.js';
-import { attachWeb, checkServeArgs, serveCommand } from './web/cli-serve.js';
+import { attachWeb, serveCommand } from './web/cli-serve.js';
+import { webOptionsFromArgs } from './web/web-options.js';
 
 const out = process.stdout;
-
-async function requireEngine(): Promise<Docker> {
-  const docker = createDocker();
-  try {
-    await docker.serverVersion(10_000);
-  } catch (cause) {
-    throw new SweepError('SWEEP_ERR_DOCKER', 'no Docker engine answers', { cause, hint: 'start it (dockerd >/var/log/dockerd.log 2>&1 &) and check `docker info`' });
-  }
-  return docker;
-}
 
 async function summaryOf(store: RunStore): Promise<Summary> {
   const text = await readFile(store.resolve('summary.json'), 'utf8').catch(() => null);
@@ -56,8 +44,7 @@ async function writeCompare(store: RunStore, summary: Summary, other: string, ro
   return [await store.writeFile(`${name}.md`, renderCompareMarkdown(summary, otherSummary)), await store.writeFile(`${name}.html`, renderCompareHtml(summary, otherSummary))];
 }
 
-function interruptible(): AbortController {
-  const controller = new AbortController();
+function interruptible(controller = new AbortController()): AbortController {
   process.on('SIGINT', () => {
     if (controller.signal.aborted) {
       process.stderr.write('\nsecond Ctrl-C: quitting now; what is left in Docker is removed at the next start (npm run sweep -- cleanup)\n');
@@ -72,55 +59,30 @@ function interruptible(): AbortController {
 
 async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number> {
   const root = reportsRoot(cmd.reports);
-  if (cmd.serve) checkServeArgs(cmd.serve, root);
-  // a bad plan or folder is reported before anything touches Docker
-  const resumeDir = cmd.resume ? await resolveRunDir(cmd.resume, root) : null;
-  const wanted = resumeDir ? null : await resolvePlan(cmd);
-  const docker = await requireEngine();
-  let store: RunStore;
-  let meta;
-  if (resumeDir) {
-    store = createRunStore({ dir: resumeDir });
-    await store.readMeta();
-    meta = undefined;
-  } else {
-    const { plan, source } = wanted as Awaited<ReturnType<typeof resolvePlan>>;
-    if (!(await docker.imageInspect(plan.target.image))) {
-      throw new SweepError('SWEEP_ERR_STACK_UP', `image ${plan.target.image} is not present`, { key: 'target.image', hint: 'build the images with `npm run images -- --offline` (no registry is reachable to pull from)' });
-    }
-    const runId = cmd.runId ?? makeRunId(plan.name);
-    store = createRunStore({ dir: path.join(root, runId) });
-    meta = { schema: RUN_SCHEMA_ID, run_id: runId, created_at: new Date().toISOString(), plan_source: source, plan, machine: await machineInfo(docker), git_commit: await gitCommit() } as const;
-  }
-  const owner = createSweepOwner();
-  const controller = interruptible();
-  const files = composeFilesFromEnv();
-  const runner = createDockerTrialRunner({
-    docker,
-    stack: createStackAdapter({ docker, ...(files ? { files } : {}) }),
-    load: createLoadtestDriver({ docker }),
-    cgroups: createCgroupReader(getSweepEnv().RIGHTSIZE_CGROUP_ROOT ? { root: getSweepEnv().RIGHTSIZE_CGROUP_ROOT as string } : {}),
-    owner,
-    cores: os.availableParallelism(),
-  });
-  const sweep = createSweep({ store, ...(meta ? { meta } : {}), runner, signal: controller.signal });
+  // bad live page options, a bad plan or folder are reported before anything touches Docker
+  const webOptions = cmd.serve ? webOptionsFromArgs(cmd.serve, root) : null;
+  const start = await locateRun(cmd.resume ? { kind: 'resume', run: cmd.resume } : { kind: 'new', ...(await resolvePlan(cmd)), runId: cmd.runId }, root);
+  const docker = createDocker();
+  const controller = new AbortController();
+  const prepared = await createSweepFactory({ ports: createDockerSweepPorts({ docker }), imageKey: 'target.image' })(start, controller.signal);
+  interruptible(controller);
+  const { sweep, dir } = prepared;
   const detach = attachTerminalProgress(sweep.events, { out, live: Boolean(out.isTTY) && !getSweepEnv().NO_COLOR });
-  const runMeta = meta ?? (await store.readMeta());
-  const web = cmd.serve ? await attachWeb({ args: cmd.serve, reportsRoot: root, sweep, abort: controller, runId: runMeta.run_id, dir: store.dir, plan: runMeta.plan, owner, out }) : null;
+  const web = webOptions ? await attachWeb({ options: webOptions, ports: createDockerWebPorts({ options: webOptions, docker }), prepared, abort: controller, out }) : null;
   try {
     const running = sweep.run();
     web?.follow(running);
     const result = await running;
     detach();
-    const extra = cmd.compare ? await writeCompare(store, result.summary, cmd.compare, root) : [];
+    const extra = cmd.compare ? await writeCompare(createRunStore({ dir }), result.summary, cmd.compare, root) : [];
     out.write(`\n${result.summary.findings.minimum}\n\nreports:\n${[...result.files, ...extra].map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
-    if (result.stopped) out.write(`\nstopped; continue with: npm run sweep -- --resume ${path.relative(process.cwd(), store.dir)}\n`);
-    await removeSweepOwner(docker, owner).catch(() => undefined);
+    if (result.stopped) out.write(`\nstopped; continue with: npm run sweep -- --resume ${path.relative(process.cwd(), dir)}\n`);
+    await prepared.dispose().catch(() => undefined);
     await web?.linger(out);
     return result.stopped ? 130 : 0;
   } finally {
     detach();
-    await removeSweepOwner(docker, owner).catch(() => undefined);
+    await prepared.dispose().catch(() => undefined);
     await web?.close().catch(() => undefined);
   }
 }
@@ -150,17 +112,19 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'lab': {
-      const docker = await requireEngine();
+      const docker = await requireDockerEngine();
       const controller = interruptible();
       const dir = path.join(reportsRoot(cmd.reports), makeRunId(`lab-mm${cmd.servers}`));
       const { result, files } = await runLab({ docker, owner: createSweepOwner(), image: cmd.image, lambda: cmd.lambda, mu: cmd.mu, servers: cmd.servers, durationS: cmd.durationS, dir, signal: controller.signal, log: (l) => out.write(`${l}\n`) });
       out.write(`\n${renderLabMarkdown(result)}\n${files.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
       return 0;
     }
-    case 'serve':
-      return serveCommand(cmd.web, reportsRoot(cmd.reports), out);
+    case 'serve': {
+      const options = webOptionsFromArgs(cmd.web, reportsRoot(cmd.reports));
+      return serveCommand({ options, ports: createDockerWebPorts({ options }), out });
+    }
     case 'cleanup': {
-      const n = await removeStaleSweeps(await requireEngine());
+      const n = await removeStaleSweeps(await requireDockerEngine());
       out.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by sweeps that are no longer running\n`);
       return 0;
     }

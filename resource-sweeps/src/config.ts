@@ -2,36 +2,27 @@
  * The one place the sweep reads process.env: parsed once with zod, empty strings count as
  * unset, every problem reported at once, frozen.
  */
+import { createEnvReader, envString } from '@rightsize/compose/kit/env';
 import { z } from 'zod';
 import { SweepError } from './errors.js';
 
-const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(unsetIfEmpty, z.string().optional());
-
 export const SweepEnvSchema = z.object({
   /** where run folders go (default resource-sweeps/reports under the repository) */
-  RIGHTSIZE_SWEEP_REPORTS: optionalString,
+  RIGHTSIZE_SWEEP_REPORTS: envString,
   /** root of the cgroup filesystem the sampler reads (default /sys/fs/cgroup) */
-  RIGHTSIZE_CGROUP_ROOT: optionalString,
+  RIGHTSIZE_CGROUP_ROOT: envString,
   /** compose file(s) of the stack under test, comma-separated (default compose/docker-compose.yml) */
-  RIGHTSIZE_SWEEP_COMPOSE_FILES: optionalString,
+  RIGHTSIZE_SWEEP_COMPOSE_FILES: envString,
   /** bearer token of the live page/API (`serve`, `--serve`); required to bind beyond loopback */
-  RIGHTSIZE_SWEEP_TOKEN: optionalString,
+  RIGHTSIZE_SWEEP_TOKEN: envString,
   /** no colours and no in-place progress line (also when stdout is not a terminal) */
-  NO_COLOR: optionalString,
+  NO_COLOR: envString,
 });
+
+/** A bad value is SWEEP_ERR_ARGS, naming every variable. */
+const reader = createEnvReader(SweepEnvSchema, { onError: (problems) => new SweepError('SWEEP_ERR_ARGS', 'invalid environment', { details: problems }) });
+
 export type SweepEnv = z.infer<typeof SweepEnvSchema>;
-
-export function parseSweepEnv(env: Record<string, string | undefined>): SweepEnv {
-  const parsed = SweepEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new SweepError('SWEEP_ERR_ARGS', 'invalid environment', { details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-  }
-  return Object.freeze(parsed.data);
-}
-
-let cached: SweepEnv | undefined;
-export function getSweepEnv(): SweepEnv {
-  cached ??= parseSweepEnv(process.env);
-  return cached;
-}
+export const parseSweepEnv = reader.parse;
+/** The process environment, parsed once and frozen. */
+export const getSweepEnv = reader.get;

@@ -1,8 +1,9 @@
 /**
  * The sweep's one catalog of error codes. Every failure a user can cause or meet (a bad plan,
  * a missing run folder, an engine that does not answer) is a SweepError with a stable code,
- * so tests assert codes and the CLI prints one clear line with what to do.
+ * so tests assert codes and the CLI prints one clear line with what to do (`format()`).
  */
+import { CodedError, errorGuard, type CodedErrorOptions } from '@rightsize/compose/kit/errors';
 
 export const SWEEP_ERRORS = {
   SWEEP_ERR_PLAN_NOT_FOUND: 'plan file not found',
@@ -34,48 +35,13 @@ export const SWEEP_ERRORS = {
 
 export type SweepErrorCode = keyof typeof SWEEP_ERRORS;
 
-export interface SweepErrorOptions {
-  /** the file the problem is in (plan, results.jsonl, ...) */
-  file?: string;
-  /** dotted key inside that file, e.g. `candidates.cpus[2]` */
-  key?: string;
-  /** what the user can do about it */
-  hint?: string;
-  cause?: unknown;
-  /** further problems of the same kind, e.g. every invalid key of a plan */
-  details?: readonly string[];
-}
+export type SweepErrorOptions = CodedErrorOptions<readonly string[]>;
 
-export class SweepError extends Error {
+export class SweepError extends CodedError<SweepErrorCode> {
   override name = 'SweepError';
-  readonly code: SweepErrorCode;
-  readonly file: string | undefined;
-  readonly key: string | undefined;
-  readonly hint: string | undefined;
-  readonly details: readonly string[];
-
-  constructor(code: SweepErrorCode, message: string, options: SweepErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.file = options.file;
-    this.key = options.key;
-    this.hint = options.hint;
-    this.details = options.details ?? [];
-  }
-
-  /** One block of text for a terminal: `CODE file key: message`, the details, then the hint. */
-  format(): string {
-    const where = [this.file, this.key].filter(Boolean).join(' ');
-    const head = `${this.code}${where ? ` ${where}` : ''}: ${this.message}`;
-    const lines = [head, ...this.details.map((d) => `  ${d}`)];
-    if (this.hint) lines.push(`  -> ${this.hint}`);
-    return lines.join('\n');
-  }
 }
 
-export function isSweepError(value: unknown): value is SweepError {
-  return value instanceof SweepError;
-}
+export const isSweepError = errorGuard(SweepError);
 
 /** The error an AbortSignal-driven stop raises, so callers can tell "stopped" from "broken". */
 export function abortedError(reason?: unknown): SweepError {

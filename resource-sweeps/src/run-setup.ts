@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Docker } from '@rightsize/compose/docker';
 import { detectCompose } from '@rightsize/compose/compose';
 import { getSweepEnv } from './config.js';
+import type { SweepRequest, SweepStart } from './engine/sweep-factory.js';
 import { SweepError } from './errors.js';
 import { loadPlanFile } from './plan/load-plan.js';
 import { PlanSchema, type Plan } from './plan/plan-schema.js';
@@ -44,6 +45,13 @@ export function composeFilesFromEnv(cwd = process.cwd()): string[] | undefined {
 export function makeRunId(planName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${planName}`;
+}
+
+/** A front's request with its run folder: a resumed run's found (a bad one is refused before anything touches Docker), a new run's named. */
+export async function locateRun(request: SweepRequest, root: string): Promise<SweepStart> {
+  if (request.kind === 'resume') return { kind: 'resume', dir: await resolveRunDir(request.run, root) };
+  const runId = request.runId ?? makeRunId(request.plan.name);
+  return { ...request, runId, dir: path.join(root, runId) };
 }
 
 export async function resolvePlan(options: { plan: string | null; quick: boolean }): Promise<{ plan: Plan; source: string }> {

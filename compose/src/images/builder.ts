@@ -176,5 +176,5 @@ async function contextFor(recipe: Recipe, o: BuildImagesOptions, onLog: (l: stri
 async function dropReplaced(docker: Docker, id: string): Promise<void> {
   const img = await docker.imageInspect(id).catch(() => undefined);
   if (!img || (img.RepoTags?.length ?? 0) > 0 || !img.Config?.Labels?.[RECIPE_LABEL]) return;
-  await docker.cli(['image', 'rm', id]).catch(() => undefined);
+  await docker.imageRm(id).catch(() => undefined);
 }

@@ -12,7 +12,7 @@ import { createDocker } from '../../src/docker.js';
 import { buildImages } from '../../src/images/builder.js';
 import { RecipeSchema } from '../../src/images/recipes.js';
 import { REPO_ROOT } from '../../src/images/repo-info.js';
-import { createOwner, requireDocker } from '../../src/testing.js';
+import { createOwner, ownerLabels, requireDocker } from '../../src/testing.js';
 import { DEBIAN_IMAGE } from '../helpers/image-names.js';
 
 const docker = createDocker();
@@ -62,7 +62,11 @@ describe('image builder', () => {
     assert.notEqual(third.results[0]!.imageId, first.results[0]!.imageId);
     assert.equal(await docker.imageInspect(first.results[0]!.imageId!), undefined, 'the replaced, now untagged image was removed');
 
-    const run = await docker.cli(['run', '--rm', '--label', `io.rightsize.owner=${owner}`, tag, 'sh', '-c', 'cat /secret-lines /input.txt; ls /run/secrets 2>/dev/null | wc -l']);
+    const probe = await docker.run({ image: tag, labels: ownerLabels(owner), command: ['sh', '-c', 'cat /secret-lines /input.txt; ls /run/secrets 2>/dev/null | wc -l'] });
+    const run = await docker
+      .wait(probe)
+      .then(() => docker.logs(probe))
+      .finally(() => docker.rm(probe));
     assert.deepEqual(run.stdout.trim().split('\n'), ['1', 'two', '0']);
     assert.equal(await tarContains(docker.bin, tag, marker), false, 'the CA secret is in no layer');
   });

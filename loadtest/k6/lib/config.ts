@@ -4,7 +4,7 @@
  * naming the variable, so a wrong `-e` fails at init instead of producing a misleading run.
  * The Node runner validates the same values before it starts k6; this is the second line.
  */
-import { buildPlan, type Plan, type ScenarioName } from './plan.ts';
+import { buildSchedule, type ScenarioName, type StepSchedule } from './schedule.ts';
 import { DEFAULT_PATHS, PROTOCOLS, isProtocol, pathConflict, type Protocol } from './protocol.ts';
 
 export interface ScriptConfig {
@@ -16,7 +16,7 @@ export interface ScriptConfig {
   path: string;
   /** absolute path of payloads.json; null = the repository's loadtest/data/payloads.json */
   payloadsPath: string | null;
-  plan: Plan;
+  schedule: StepSchedule;
   thinkMinS: number;
   thinkMaxS: number;
   /** objective; null = not checked */
@@ -80,7 +80,7 @@ export function readConfig(scenario: ScenarioName, env: Record<string, string | 
   const thinkMinS = num('RS_THINK_MIN', 1, nonNegative, 'seconds >= 0')!;
   const thinkMaxS = num('RS_THINK_MAX', 2.5, nonNegative, 'seconds >= 0')!;
   const holdS = num('RS_HOLD', 60, positive, 'seconds > 0')!;
-  const planInput = {
+  const scheduleInput = {
     scenario,
     startUsers: num('RS_START', 500, wholePositive, 'a whole number > 0')!,
     maxUsers: num('RS_MAX', 10000, wholePositive, 'a whole number > 0')!,
@@ -108,16 +108,16 @@ export function readConfig(scenario: ScenarioName, env: Record<string, string | 
     maxInflight: num('RS_MAX_INFLIGHT', 1000, wholePositive, 'a whole number > 0')!,
     summaryPath: get('RS_SUMMARY') ?? 'raw-summary.json',
   };
-  let plan: Plan | null = null;
+  let schedule: StepSchedule | null = null;
   if (problems.length === 0) {
     try {
-      plan = buildPlan(planInput);
+      schedule = buildSchedule(scheduleInput);
     } catch (err) {
-      problems.push(`plan: ${(err as Error).message}`);
+      problems.push(`schedule: ${(err as Error).message}`);
     }
   }
-  if (problems.length > 0 || plan === null) {
+  if (problems.length > 0 || schedule === null) {
     throw new Error(`rightsize k6 ${scenario}: bad configuration:\n  ${problems.join('\n  ')}`);
   }
-  return Object.freeze({ ...config, plan });
+  return Object.freeze({ ...config, schedule });
 }

@@ -5,6 +5,7 @@
  */
 import exec from 'k6/execution';
 import type { ScriptConfig } from './config.ts';
+import type { StepSchedule } from './schedule.ts';
 import { buildThresholds } from './thresholds.ts';
 import { summarize, TREND_STATS } from './summary.ts';
 
@@ -25,6 +26,17 @@ export function baseOptions(config: Readonly<ScriptConfig>, scenarios: Record<st
 /** seconds as a k6 duration string */
 export function seconds(s: number): string {
   return `${Math.round(s * 1000) / 1000}s`;
+}
+
+/**
+ * k6 stages for a schedule: a linear ramp into each step (none when it has no ramp), then its
+ * hold; targets times `perUnit`, rounded (k6 wants whole VUs or iterations per time unit).
+ */
+export function scheduleStages(schedule: StepSchedule, perUnit = 1): { duration: string; target: number }[] {
+  return schedule.steps.flatMap((s) => [
+    ...(s.holdStartS > s.rampStartS ? [{ duration: seconds(s.holdStartS - s.rampStartS), target: Math.round(s.target * perUnit) }] : []),
+    { duration: seconds(s.endS - s.holdStartS), target: Math.round(s.target * perUnit) },
+  ]);
 }
 
 /**

@@ -6,7 +6,7 @@
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { check } from 'k6';
 import type { ScriptConfig } from './config.ts';
-import type { PlannedStep } from './plan.ts';
+import type { ScheduledStep } from './schedule.ts';
 import type { Payloads } from './payloads.ts';
 import { err4xx, err5xx, errConnection, errTimeout, sloLatency } from './metrics.ts';
 import { contractCheck } from './contract.ts';
@@ -16,9 +16,9 @@ const K6_REQUEST_TIMEOUT = 1050;
 
 export interface Requester {
   /** sends this VU's n-th request and blocks until it completes (closed and arrival models) */
-  send(step: PlannedStep, elapsedS: number, vuId: number, n: number): void;
+  send(step: ScheduledStep, elapsedS: number, vuId: number, n: number): void;
   /** sends one request without blocking the VU (Poisson streams keep their own clock) */
-  sendAsync(step: PlannedStep, elapsedS: number, vuId: number, n: number): Promise<void>;
+  sendAsync(step: ScheduledStep, elapsedS: number, vuId: number, n: number): Promise<void>;
 }
 
 export function createRequester(config: Readonly<ScriptConfig>, payloads: Payloads): Requester {
@@ -28,7 +28,7 @@ export function createRequester(config: Readonly<ScriptConfig>, payloads: Payloa
   const isPrediction = contractCheck(config.protocol);
 
   // Built once per step, not per request: this is the hot path of 10,000 VUs.
-  const perStep = config.plan.steps.map((step) => {
+  const perStep = config.schedule.steps.map((step) => {
     const tags = { step: String(step.index) };
     const base = { headers, timeout, tags: { step: tags.step, name: 'predict' } };
     return {
@@ -40,7 +40,7 @@ export function createRequester(config: Readonly<ScriptConfig>, payloads: Payloa
     };
   });
 
-  const record = (res: RefinedResponse<ResponseType | undefined>, step: PlannedStep, elapsedS: number, checked: boolean) => {
+  const record = (res: RefinedResponse<ResponseType | undefined>, step: ScheduledStep, elapsedS: number, checked: boolean) => {
     const { tags, sloFromS } = perStep[step.index]!;
     const status = res.status;
     if (status >= 400 && status < 500) err4xx.add(1, tags);

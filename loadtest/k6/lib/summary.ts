@@ -33,8 +33,8 @@ export function summarize(config: Readonly<ScriptConfig>, data: SummaryData): Re
     max: value(metric, 'max'),
     count: value(metric, 'count'),
   });
-  const open = config.plan.model === 'open';
-  const steps = config.plan.steps.map((step) => {
+  const open = config.schedule.model === 'open';
+  const steps = config.schedule.steps.map((step) => {
     const tag = `{step:${step.index}}`;
     return {
       index: step.index,
@@ -63,13 +63,14 @@ export function summarize(config: Readonly<ScriptConfig>, data: SummaryData): Re
   const raw = {
     schema: RAW_SCHEMA_ID,
     engine: 'k6',
-    scenario: config.plan.scenario,
+    scenario: config.schedule.scenario,
     target_url: `${config.target}${config.path}`,
     t0_ms: data.setup_data?.t0Ms ?? null,
     test_run_duration_ms: data.state.testRunDurationMs,
-    plan: config.plan,
+    // the raw format keeps its `plan` key (raw-schema.ts): it holds the step schedule
+    plan: config.schedule,
     objective: { p95_ms: config.p95Ms, p99_ms: config.p99Ms, max_error_rate: config.maxErrorRate },
-    think_time_s: config.plan.scenario === 'steps' ? { min: config.thinkMinS, max: config.thinkMaxS } : null,
+    think_time_s: config.schedule.scenario === 'steps' ? { min: config.thinkMinS, max: config.thinkMaxS } : null,
     steps,
     totals: {
       requests: value('http_reqs', 'count'),
@@ -85,11 +86,11 @@ export function summarize(config: Readonly<ScriptConfig>, data: SummaryData): Re
 }
 
 function renderTable(steps: { index: number; requests: number; latency: Values; failed: number }[], config: Readonly<ScriptConfig>): string {
-  const unit = config.plan.model === 'open' ? 'req/s' : 'users';
-  const lines = [`\nrightsize ${config.plan.scenario}: per step (${unit}, requests, p95 ms, p99 ms, failed)`];
+  const unit = config.schedule.model === 'open' ? 'req/s' : 'users';
+  const lines = [`\nrightsize ${config.schedule.scenario}: per step (${unit}, requests, p95 ms, p99 ms, failed)`];
   for (const s of steps) {
     if (s.requests === 0) continue;
-    const planned = config.plan.steps[s.index]!;
+    const planned = config.schedule.steps[s.index]!;
     lines.push(
       `  step ${String(s.index).padStart(2)}  ${String(planned.target).padStart(8)} ${unit}  ${String(s.requests).padStart(8)}  ` +
         `${s.latency.p95!.toFixed(1).padStart(8)}  ${s.latency.p99!.toFixed(1).padStart(8)}  ${s.failed}`,

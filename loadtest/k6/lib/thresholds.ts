@@ -19,8 +19,8 @@ const GUARD_RATE = ['rate>=0'];
 
 export function buildThresholds(config: Readonly<ScriptConfig>): Record<string, Threshold[]> {
   const thresholds: Record<string, Threshold[]> = {};
-  const open = config.plan.model === 'open';
-  for (const step of config.plan.steps) {
+  const open = config.schedule.model === 'open';
+  for (const step of config.schedule.steps) {
     const tag = `{step:${step.index}}`;
     thresholds[`http_reqs${tag}`] = GUARD_COUNT;
     thresholds[`http_req_duration${tag}`] = GUARD_TREND;

@@ -7,38 +7,22 @@
 import type { Docker } from '@rightsize/compose/docker';
 import type { NetworkFacts } from '../target-guard.js';
 
-interface NetworkDoc {
-  Labels?: Record<string, string> | null;
-  Containers?: Record<string, { Name?: string }> | null;
-}
-interface ContainerDoc {
-  Name?: string;
-  Config?: { Labels?: Record<string, string> | null };
-  NetworkSettings?: { Networks?: Record<string, { Aliases?: string[] | null }> };
-}
-
 export function createNetworkFacts(docker: Docker): NetworkFacts {
-  const inspect = async <T>(args: string[]): Promise<T | null> => {
-    try {
-      const { stdout } = await docker.cli(args);
-      return ((JSON.parse(stdout) as T[])[0] ?? null) as T | null;
-    } catch {
-      return null;
-    }
-  };
+  // a network or container that is gone (or cannot be read) has no facts: the guard refuses it
+  const network = (name: string) => docker.networkInspect(name).catch(() => null);
   return {
-    async networkLabels(network) {
-      const doc = await inspect<NetworkDoc>(['network', 'inspect', network]);
+    async networkLabels(name) {
+      const doc = await network(name);
       return doc === null ? null : (doc.Labels ?? {});
     },
-    async namesOnNetwork(network) {
-      const doc = await inspect<NetworkDoc>(['network', 'inspect', network]);
+    async namesOnNetwork(name) {
+      const doc = await network(name);
       const names = new Set<string>();
       for (const [id, member] of Object.entries(doc?.Containers ?? {})) {
         if (member.Name) names.add(member.Name);
-        const c = await inspect<ContainerDoc>(['inspect', '--type', 'container', id]);
-        for (const alias of c?.NetworkSettings?.Networks?.[network]?.Aliases ?? []) names.add(alias);
-        for (const name of swarmServiceNames(c?.Config?.Labels ?? {})) names.add(name);
+        const c = await docker.inspect(id).catch(() => null);
+        for (const alias of c?.NetworkSettings.Networks?.[name]?.Aliases ?? []) names.add(alias);
+        for (const service of swarmServiceNames(c?.Config.Labels ?? {})) names.add(service);
       }
       return [...names];
     },

@@ -16,7 +16,7 @@ export interface K6InvocationPaths {
 }
 
 export function k6Env(options: Readonly<LoadOptions>, paths: Pick<K6InvocationPaths, 'rawSummary' | 'payloads'>): Record<string, string> {
-  const p = options.plan;
+  const p = options.schedule;
   const env: Record<string, string> = {
     RS_TARGET: options.target.replace(/\/+$/, ''),
     RS_PROTOCOL: options.protocol,

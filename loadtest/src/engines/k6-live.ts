@@ -9,17 +9,9 @@
  * spent on progress. The step's p95 comes from the `http_req_duration{step:N}` sub-metric the
  * scenario's thresholds already create (k6/lib/thresholds.ts), so it costs one sort of one step.
  */
-export interface K6LiveReading {
-  atMs: number;
-  requests: number;
-  failed: number;
-  vus: number;
-  dropped: number;
-  /** p95 over the given step's requests so far (ms), null when none finished yet or no step was asked */
-  stepP95Ms: number | null;
-}
+import type { LiveReading } from './types.js';
 
-export interface K6LiveRates {
+export interface LiveRates {
   rps: number;
   failedPerS: number;
   vus: number;
@@ -44,7 +36,7 @@ async function readMetric(baseUrl: string, id: string, timeoutMs: number): Promi
   return ((await res.json()) as MetricDoc).data?.attributes?.sample ?? {};
 }
 
-export async function readK6Live(baseUrl: string, opts: { stepIndex?: number | null; timeoutMs?: number } = {}): Promise<K6LiveReading | null> {
+export async function readK6Live(baseUrl: string, opts: { stepIndex?: number | null; timeoutMs?: number } = {}): Promise<LiveReading | null> {
   const timeoutMs = opts.timeoutMs ?? 800;
   const ids = ['http_reqs', 'http_req_failed', 'vus', 'dropped_iterations', 'rs_dropped'];
   if (opts.stepIndex !== undefined && opts.stepIndex !== null) ids.push(`http_req_duration{step:${opts.stepIndex}}`);
@@ -68,7 +60,7 @@ export async function readK6Live(baseUrl: string, opts: { stepIndex?: number | n
   }
 }
 
-export function liveRates(prev: K6LiveReading, cur: K6LiveReading): K6LiveRates {
+export function liveRates(prev: LiveReading, cur: LiveReading): LiveRates {
   const dt = Math.max((cur.atMs - prev.atMs) / 1000, 1e-3);
   return {
     rps: Math.max(0, (cur.requests - prev.requests) / dt),

@@ -1,26 +1,26 @@
 /**
- * Picks the runtime (container or local process) and starts the chosen engine in it.
- * `auto` prefers the container, where the generator gets its own fixed CPU and memory, and
- * falls back to a local binary; a service-name target needs the container (only it can join
- * the run's network).
+ * The one generator launcher: an engine (k6, Locust: what to run) in a runtime (a local process
+ * or Docker containers: how it starts). `auto` prefers the container, where the generator gets
+ * its own fixed CPU and memory, and falls back to a local binary; a service-name target needs the
+ * container (only it can join the run's network).
  */
 import type { Docker } from '@rightsize/compose/docker';
-import type { Plan } from '../../k6/lib/plan.js';
-import { getLoadEnv } from '../config.js';
+import type { StepSchedule } from '../../k6/lib/schedule.js';
 import { LoadError } from '../errors.js';
 import type { LoadOptions } from '../options.js';
-import { DATA_DIR, K6_DIR, LOCUST_DIR } from '../paths.js';
 import type { OnSample } from '../sampling/types.js';
 import type { TargetClass } from '../target-guard.js';
-import { launchK6Docker } from './k6-docker.js';
-import { findLocalK6, launchK6Local } from './k6-local.js';
-import { findLocalLocust, launchLocustLocal } from './locust-local.js';
-import { launchLocustDocker } from './locust-docker.js';
-import type { LaunchedEngine, OnEngineLine } from './types.js';
+import { launchInDocker } from './docker-runtime.js';
+import { k6 } from './k6.js';
+import { findBinary, launchLocal } from './local-runtime.js';
+import { locust } from './locust.js';
+import type { GeneratorEngine, LaunchedEngine, OnEngineLine } from './types.js';
+
+const ENGINES: Record<LoadOptions['engine'], GeneratorEngine> = { k6, locust };
 
 export interface LaunchInput {
   options: Readonly<LoadOptions>;
-  plan: Plan;
+  schedule: StepSchedule;
   target: TargetClass;
   outDir: string;
   payloads: string | null;
@@ -31,6 +31,11 @@ export interface LaunchInput {
   docker: Docker | null;
   onLine: OnEngineLine;
   onSample: OnSample;
+}
+
+/** The engine's local executable, or null when there is none. */
+export function findLocalEngine(engine: LoadOptions['engine']): Promise<string | null> {
+  return findBinary(ENGINES[engine]);
 }
 
 export async function chooseRuntime(input: Pick<LaunchInput, 'options' | 'target' | 'docker'>): Promise<'local' | 'docker'> {
@@ -44,8 +49,7 @@ export async function chooseRuntime(input: Pick<LaunchInput, 'options' | 'target
   }
   if (wanted !== 'auto') return wanted;
   if (await dockerReady()) return 'docker';
-  const local = options.engine === 'k6' ? await findLocalK6() : await findLocalLocust();
-  if (local) return 'local';
+  if (await findLocalEngine(options.engine)) return 'local';
   throw new LoadError(
     'LOAD_ERR_ENGINE_MISSING',
     `no ${options.engine} to run: neither the image ${image} (npm run images -- --offline) nor a local ${options.engine} binary was found`,
@@ -53,49 +57,14 @@ export async function chooseRuntime(input: Pick<LaunchInput, 'options' | 'target
 }
 
 export function imageFor(options: Readonly<LoadOptions>): string {
-  const env = getLoadEnv();
-  return options.generator.image ?? (options.engine === 'k6' ? env.RIGHTSIZE_K6_IMAGE : env.RIGHTSIZE_LOCUST_IMAGE);
+  return options.generator.image ?? ENGINES[options.engine].defaultImage();
 }
 
 export async function launchEngine(input: LaunchInput, runtime: 'local' | 'docker'): Promise<LaunchedEngine> {
-  const { options } = input;
+  const { options, docker } = input;
+  const engine = ENGINES[options.engine];
+  if (runtime === 'local') return launchLocal(engine, input);
+  if (docker === null) throw new LoadError('LOAD_ERR_ENGINE_MISSING', 'no Docker engine answers: start it, or use --runtime local');
   const network = input.target.kind === 'service' ? options.generator.network! : null;
-  if (runtime === 'docker' && input.docker === null) throw new LoadError('LOAD_ERR_ENGINE_MISSING', 'no Docker engine answers: start it, or use --runtime local');
-  if (options.engine === 'k6') {
-    const scenarioFile = `${options.scenario}.ts`;
-    return runtime === 'local'
-      ? launchK6Local({ options, script: `${K6_DIR}/${scenarioFile}`, outDir: input.outDir, payloads: input.payloads, onLine: input.onLine, onSample: input.onSample })
-      : launchK6Docker({
-          docker: input.docker!,
-          options,
-          image: imageFor(options),
-          scenarioFile,
-          k6Dir: K6_DIR,
-          dataDir: DATA_DIR,
-          outDir: input.outDir,
-          payloads: input.payloads,
-          network,
-          owner: input.owner,
-          namePrefix: input.namePrefix,
-          onLine: input.onLine,
-          onSample: input.onSample,
-        });
-  }
-  return runtime === 'local'
-    ? launchLocustLocal({ options, plan: input.plan, locustDir: LOCUST_DIR, outDir: input.outDir, payloads: input.payloads, onLine: input.onLine, onSample: input.onSample })
-    : launchLocustDocker({
-        docker: input.docker!,
-        options,
-        plan: input.plan,
-        image: imageFor(options),
-        locustDir: LOCUST_DIR,
-        dataDir: DATA_DIR,
-        outDir: input.outDir,
-        payloads: input.payloads,
-        network,
-        owner: input.owner,
-        namePrefix: input.namePrefix,
-        onLine: input.onLine,
-        onSample: input.onSample,
-      });
+  return launchInDocker(engine, { ...input, docker, image: imageFor(options), network });
 }

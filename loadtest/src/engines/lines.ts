@@ -5,7 +5,7 @@
  */
 import type { LoadEvent } from '../events.js';
 import { parseK6LogLine, parseStartMarker } from './k6-invocation.js';
-import type { LiveReading } from './watch.js';
+import type { LiveReading } from './types.js';
 
 export interface LineHandler {
   onLine(line: string): void;

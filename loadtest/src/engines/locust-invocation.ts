@@ -1,15 +1,15 @@
 /**
- * How to call Locust for a run. The same RS_* variables as k6, plus RS_PLAN: the plan computed
- * by loadtest/k6/lib/plan.ts, so both engines step through exactly the same windows.
+ * How to call Locust for a run. The same RS_* variables as k6, plus RS_PLAN: the step schedule
+ * computed by loadtest/k6/lib/schedule.ts, so both engines step through exactly the same windows.
  */
-import type { Plan } from '../../k6/lib/plan.js';
+import type { StepSchedule } from '../../k6/lib/schedule.js';
 import type { LoadOptions } from '../options.js';
 import { k6Env } from './k6-invocation.js';
 
-export function locustEnv(options: Readonly<LoadOptions>, plan: Plan, paths: { rawSummary: string; payloads: string | null }): Record<string, string> {
+export function locustEnv(options: Readonly<LoadOptions>, schedule: StepSchedule, paths: { rawSummary: string; payloads: string | null }): Record<string, string> {
   return {
     ...k6Env(options, paths),
-    RS_PLAN: JSON.stringify({ steps: plan.steps }),
+    RS_PLAN: JSON.stringify({ steps: schedule.steps }),
     PYTHONUNBUFFERED: '1',
   };
 }

@@ -3,22 +3,12 @@
  * generator CPU/memory) and the hard time bound. On the deadline or the caller's abort it
  * asks the engine to stop (it still writes its result) and remembers why.
  */
-import { stepAt, type Plan } from '../../k6/lib/plan.js';
+import { stepAt, type StepSchedule } from '../../k6/lib/schedule.js';
 import type { LoadEvent } from '../events.js';
 import type { GeneratorSample } from '../generator-health.js';
 import { liveRates, readK6Live } from './k6-live.js';
 import type { LineHandler } from './lines.js';
-import type { LaunchedEngine } from './types.js';
-
-export interface LiveReading {
-  atMs: number;
-  requests: number;
-  failed: number;
-  vus: number;
-  dropped: number;
-  /** p95 of the running step's requests so far (ms), when the engine tells it */
-  stepP95Ms: number | null;
-}
+import type { LaunchedEngine, LiveReading } from './types.js';
 
 export interface Watcher {
   stop(): void;
@@ -29,7 +19,7 @@ export interface Watcher {
 export function watchEngine(opts: {
   engine: LaunchedEngine;
   lines: LineHandler;
-  plan: Plan;
+  schedule: StepSchedule;
   deadlineS: number;
   signal?: AbortSignal | undefined;
   emit: (e: LoadEvent) => void;
@@ -46,7 +36,7 @@ export function watchEngine(opts: {
   const tick = async () => {
     const t0 = opts.lines.t0Ms();
     const elapsedS = t0 === null ? null : (Date.now() - t0) / 1000;
-    const step = elapsedS === null ? null : stepAt(opts.plan, elapsedS);
+    const step = elapsedS === null ? null : stepAt(opts.schedule, elapsedS);
     const reading = opts.engine.liveUrl ? await readK6Live(opts.engine.liveUrl, { stepIndex: step?.index ?? null }) : opts.lines.live();
     const rates = reading && previous && reading.atMs > previous.atMs ? liveRates(previous, reading) : null;
     if (reading) previous = reading;

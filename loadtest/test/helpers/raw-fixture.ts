@@ -1,5 +1,5 @@
-/** Synthetic engine results for the pure summary tests: a plan, and per-step numbers to taste. */
-import { buildPlan, type PlanInput } from '../../k6/lib/plan.js';
+/** Synthetic engine results for the pure summary tests: a step schedule, and per-step numbers to taste. */
+import { buildSchedule, type ScheduleInput } from '../../k6/lib/schedule.js';
 import { RAW_SCHEMA_ID, type RawResult, type RawStep } from '../../src/raw-schema.js';
 
 export function latency(p95: number, count: number) {
@@ -22,19 +22,19 @@ export function rawStep(index: number, requests: number, over: Partial<RawStep> 
   };
 }
 
-export function rawResult(opts: { plan?: Partial<PlanInput>; steps: RawStep[]; runMs?: number; dropped?: number; failed?: RawResult['failed_thresholds'] }): RawResult {
-  const plan = buildPlan({ scenario: 'steps', startUsers: 10, maxUsers: 30, stepUsers: 10, rates: [], rampS: 2, holdS: 8, thinkMinS: 1, thinkMaxS: 2.5, ...opts.plan });
+export function rawResult(opts: { plan?: Partial<ScheduleInput>; steps: RawStep[]; runMs?: number; dropped?: number; failed?: RawResult['failed_thresholds'] }): RawResult {
+  const schedule = buildSchedule({ scenario: 'steps', startUsers: 10, maxUsers: 30, stepUsers: 10, rates: [], rampS: 2, holdS: 8, thinkMinS: 1, thinkMaxS: 2.5, ...opts.plan });
   const requests = opts.steps.reduce((a, s) => a + s.requests, 0);
   return {
     schema: RAW_SCHEMA_ID,
     engine: 'k6',
-    scenario: plan.scenario,
+    scenario: schedule.scenario,
     target_url: 'http://127.0.0.1:8000/predict',
     t0_ms: 1_800_000_000_000,
-    test_run_duration_ms: opts.runMs ?? plan.durationS * 1000 + 300,
-    plan,
+    test_run_duration_ms: opts.runMs ?? schedule.durationS * 1000 + 300,
+    plan: schedule,
     objective: { p95_ms: 200, p99_ms: null, max_error_rate: 0.01 },
-    think_time_s: plan.scenario === 'steps' ? { min: 1, max: 2.5 } : null,
+    think_time_s: schedule.scenario === 'steps' ? { min: 1, max: 2.5 } : null,
     steps: opts.steps,
     totals: { requests, latency: latency(20, requests), failed: 0, dropped_iterations: opts.dropped ?? 0, iterations: requests, vus_max: 30 },
     failed_thresholds: opts.failed ?? [],

@@ -5,7 +5,6 @@
  * and the host's CPU from /proc/stat. Ticks never overlap; a slow tick delays the next.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import type { Docker } from '@rightsize/compose/docker';
 import type { ContainerSample, HostSample } from '../core/samples.js';
 import { parsePressureTotal, parseProcStat, type CgroupReader, type CgroupReading } from './cgroup.js';
@@ -15,15 +14,6 @@ export interface SampledContainer {
   name: string;
   service: string;
 }
-
-const InspectSchema = z.array(
-  z.looseObject({
-    Id: z.string(),
-    RestartCount: z.number().int().nonnegative().default(0),
-    State: z.looseObject({ Running: z.boolean(), OOMKilled: z.boolean(), ExitCode: z.number().int() }),
-    HostConfig: z.looseObject({ NanoCpus: z.number().nullish(), Memory: z.number().nullish() }),
-  }),
-);
 
 export interface ContainerSamplerOptions {
   docker: Docker;
@@ -60,7 +50,7 @@ export function startContainerSampler(options: ContainerSamplerOptions): Contain
 
   async function tick(): Promise<void> {
     const containers = await options.list();
-    const inspected = containers.length ? InspectSchema.parse(JSON.parse((await options.docker.cli(['inspect', '--type', 'container', ...containers.map((c) => c.id)])).stdout)) : [];
+    const inspected = await options.docker.inspectContainers(containers.map((c) => c.id));
     const t = Date.now();
     for (const c of containers) {
       const info = inspected.find((i) => i.Id === c.id || i.Id.startsWith(c.id));

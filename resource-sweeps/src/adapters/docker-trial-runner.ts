@@ -2,18 +2,18 @@
  * One trial on the real engine: clean start, stack up with the configuration's limits, ready
  * behind the balancer, warm-up, per-second sampling, stepped load until the objective breaks or
  * the target holds, and tear-down ALWAYS (finally), abort included. Raw files go to the trial's
- * folder (load summary, samples, stack logs); the record is judged by the pure evaluateTrial.
+ * folder (load summary, samples, stack logs); the measurements become the record through the
+ * pure recordTrial.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Docker } from '@rightsize/compose/docker';
 import { configKey } from '../core/config-space.js';
-import { containerEvents, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample } from '../core/samples.js';
-import { evaluateTrial, outcomeWithoutLoad, type Reason, type TrialOutcome } from '../core/trial-outcome.js';
+import type { ContainerEvent, ContainerSample, HostSample } from '../core/samples.js';
+import { recordTrial } from '../engine/record-trial.js';
 import type { TrialRunner } from '../engine/trial-runner.js';
 import { abortedError, isSweepError } from '../errors.js';
-import { loadSteps } from '../plan/plan-schema.js';
-import { TRIAL_SCHEMA_ID, type TrialRecord } from '../results/trial-record.js';
+import type { TrialRecord } from '../results/trial-record.js';
 import type { CgroupReader } from './cgroup.js';
 import { LB_INTERNAL_URL, type StackAdapter, type StackHandle } from './stack-common.js';
 import { startContainerSampler, type ContainerSampler } from './container-sampler.js';
@@ -82,11 +82,12 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
           notes.push(`warm-up: ${w.requests} requests, ${w.failed} failed (${Object.entries(w.statuses).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
         }
         if (signal.aborted) throw abortedError(signal.reason);
-        hooks.phase('load', `${spec.ladder[0]} to ${spec.ladder[spec.ladder.length - 1]} users`);
-        load = await options.load.run(
-          { plan, ladder: spec.ladder, url: LB_INTERNAL_URL, network: handle.network, owner: options.owner, outDir: path.join(dir, 'load'), runId: project },
-          { signal, onProgress: (p) => hooks.load(p), onLog: (m) => hooks.warn(`#${spec.index}: ${m}`) },
-        );
+        hooks.phase('load', `${spec.steps[0]?.users} to ${spec.steps[spec.steps.length - 1]?.users} users`);
+        load = await options.load.run(spec.load.loadOptions(spec.steps, { url: LB_INTERNAL_URL, network: handle.network, owner: options.owner, outDir: path.join(dir, 'load'), runId: project }), {
+          signal,
+          onProgress: (p) => hooks.load(p),
+          onLog: (m) => hooks.warn(`#${spec.index}: ${m}`),
+        });
       } catch (error) {
         failure = error;
       } finally {
@@ -106,43 +107,18 @@ export function createDockerTrialRunner(options: DockerTrialRunnerOptions): Tria
       if (signal.aborted) throw abortedError(signal.reason);
       if (isSweepError(failure) && (failure.code === 'SWEEP_ERR_LOAD' || failure.code === 'SWEEP_ERR_ARGS' || failure.code === 'SWEEP_ERR_ABORTED')) throw failure;
 
-      const ladder = loadSteps(plan.load.users);
-      let outcome: TrialOutcome;
-      if (load) {
-        outcome = evaluateTrial({ summary: load.summary, samples, host, objective: plan.objective, ladder, trialLadder: spec.ladder });
-      } else {
-        const events = [...containerEvents(samples, 'api'), ...startupEvents];
-        const message = failure instanceof Error ? failure.message.split('\n').slice(0, 4).join(' ') : String(failure);
-        const reasons: Reason[] = events.map((e) => ({ kind: e.kind === 'oom' ? 'oom' : 'restart', detail: `${e.detail} before the load started` }));
-        if (reasons.length === 0) reasons.push({ kind: 'infrastructure', detail: message });
-        else notes.push(message);
-        outcome = outcomeWithoutLoad({ ladder, firstUsers: spec.ladder[0] as number, reasons, events });
-      }
-      const loadStart = load ? Date.parse(load.summary.started_at) : started.getTime();
-      const loadEnd = load ? Date.parse(load.summary.finished_at) : Date.now();
-      const finished = new Date();
-      return {
-        schema: TRIAL_SCHEMA_ID,
-        run_id: spec.run_id,
-        index: spec.index,
-        attempt: spec.attempt,
-        config: spec.config,
-        start_users: spec.ladder[0] as number,
-        known_held_users: spec.known_held_users,
-        started_at: started.toISOString(),
-        finished_at: finished.toISOString(),
-        duration_s: (finished.getTime() - started.getTime()) / 1000,
-        outcome,
-        usage: Object.fromEntries(['api', 'lb'].map((svc) => [svc, serviceUsage(samples, svc, { from: loadStart, to: loadEnd })])),
-        load: {
-          engine: load?.summary.engine ?? plan.load.engine,
-          engine_version: load?.summary.engine_version ?? 'unknown',
-          target_url: load?.summary.target_url ?? `${LB_INTERNAL_URL}${requestPath(plan.target.protocol)}`,
-          summary_file: load ? path.relative(spec.dir, load.summaryFile) : null,
-        },
-        samples_file: path.join(rel, 'samples.jsonl'),
+      return recordTrial(spec, {
+        started,
+        finished: new Date(),
+        load,
+        failure,
+        samples,
+        host,
+        startupEvents,
         notes,
-      };
+        targetUrl: `${LB_INTERNAL_URL}${requestPath(plan.target.protocol)}`,
+        samplesFile: path.join(rel, 'samples.jsonl'),
+      });
     },
   };
 }

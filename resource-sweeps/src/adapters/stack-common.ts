@@ -4,18 +4,20 @@
  * and "safe to load" that do not depend on who deployed the containers: pinning them apart from
  * the generator, the balancer's network carrying this run's owner label, every replica UP
  * behind the balancer with the health path answering through it, and replicas that died on
- * their own. Compose (compose-stack.ts) and Swarm (swarm-stack.ts) differ only in how they
- * deploy, list and remove.
+ * their own. The stack handle is built here once; Compose (compose-stack.ts) and Swarm
+ * (swarm-stack.ts) give it only how they deploy, list, log and remove (a StackRuntime).
  */
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
+import { isUp, parseHaproxyCsv, serverRows } from '@rightsize/compose/haproxy-stats';
+import { freeLoopbackPort } from '@rightsize/compose/net';
 import type { TrialConfig } from '../core/config-space.js';
 import type { ContainerEvent } from '../core/samples.js';
 import { abortedError, SweepError, throwIfAborted } from '../errors.js';
 import { stackCpuset, type Plan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
 import type { SampledContainer } from './container-sampler.js';
-import { parseHaproxyCsv, upServers } from './haproxy-stats.js';
 import { getText } from './http.js';
 
 export const DEFAULT_COMPOSE_FILE = fileURLToPath(new URL('../../../compose/docker-compose.yml', import.meta.url));
@@ -87,7 +89,7 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /** The compose file's knobs for one trial (compose/README.md), the same under Compose and Swarm. */
-export function stackEnv(options: { plan: Plan; config: TrialConfig; owner: string; port: number; statsPort: number }): Record<string, string> {
+function stackEnv(options: { plan: Plan; config: TrialConfig; owner: string; port: number; statsPort: number }): Record<string, string> {
   const { plan, config } = options;
   return {
     ...plan.target.env,
@@ -106,24 +108,24 @@ export function stackEnv(options: { plan: Plan; config: TrialConfig; owner: stri
 export const describeConfig = (config: TrialConfig) => `${config.replicas} x api (${config.cpus} CPU, ${formatMemory(config.memory_mib)})`;
 
 /** `trial.pin_stack`: the stack's containers on the cores the generator is not pinned to. */
-export async function pinStack(options: { docker: Docker; ids: string[]; plan: Plan; cores: number; onDetail?: ((d: string) => void) | undefined }): Promise<void> {
+async function pinStack(options: { docker: Docker; ids: string[]; plan: Plan; cores: number; onDetail?: ((d: string) => void) | undefined }): Promise<void> {
   const cpuset = options.plan.trial.pin_stack ? stackCpuset(options.cores, options.plan.load.generator.cpus) : null;
   if (!cpuset || options.ids.length === 0) return;
   options.onDetail?.(`pinning the stack to cores ${cpuset}, apart from the generator`);
-  await options.docker.cli(['update', '--cpuset-cpus', cpuset, ...options.ids]);
+  await options.docker.updateCpuset(options.ids, cpuset);
 }
 
 /**
  * The balancer's network, checked to carry this run's owner label: the load runner may only
  * target networks the run created (ENVIRONMENT.md, "Where load may go").
  */
-export async function ownedBalancerNetwork(options: { docker: Docker; lbId: string; project: string; owner: string }): Promise<string> {
+async function ownedBalancerNetwork(options: { docker: Docker; lbId: string; project: string; owner: string }): Promise<string> {
   const { docker, project, owner } = options;
   const inspect = await docker.inspect(options.lbId);
   const networks = Object.keys(inspect.NetworkSettings.Networks ?? {});
   const network = networks.find((n) => n.startsWith(project)) ?? networks[0];
   if (!network) throw new SweepError('SWEEP_ERR_STACK_UP', `the balancer of ${project} is on no network`, { hint: 'the compose file must put lb on its default network' });
-  const labels = JSON.parse((await docker.cli(['network', 'inspect', '--format', '{{json .Labels}}', network])).stdout || 'null') as Record<string, string> | null;
+  const labels = (await docker.networkInspect(network)).Labels;
   if (labels?.[OWNER_LABEL] !== owner) {
     throw new SweepError('SWEEP_ERR_STACK_UP', `network ${network} does not carry ${OWNER_LABEL}=${owner}; the load runner only targets networks the run created`, { hint: 'the compose file must label its network with ${RIGHTSIZE_OWNER}' });
   }
@@ -131,12 +133,12 @@ export async function ownedBalancerNetwork(options: { docker: Docker; lbId: stri
 }
 
 /** Polls HAProxy's stats and the health path through the balancer until every replica is UP and it answers 200. */
-export async function waitBalancerReady(options: { hostUrl: string; statsUrl: string; project: string; replicas: number; plan: Plan; deadline: number; signal: AbortSignal }): Promise<void> {
+async function waitBalancerReady(options: { hostUrl: string; statsUrl: string; project: string; replicas: number; plan: Plan; deadline: number; signal: AbortSignal }): Promise<void> {
   const { plan, replicas } = options;
   for (;;) {
     throwIfAborted(options.signal);
     const stats = await getText(options.statsUrl);
-    const up = stats?.status === 200 ? upServers(parseHaproxyCsv(stats.text)).length : 0;
+    const up = stats?.status === 200 ? serverRows(parseHaproxyCsv(stats.text)).filter(isUp).length : 0;
     const health = up >= replicas ? await getText(`${options.hostUrl}${plan.target.health_path}`) : null;
     if (health?.status === 200) return;
     const last = `${up}/${replicas} replicas UP in the balancer${health ? `, ${plan.target.health_path} answered ${health.status}` : ''}`;
@@ -151,7 +153,7 @@ export async function waitBalancerReady(options: { hostUrl: string; statsUrl: st
  * Containers that died on their own (OOM-killed, or exited non-zero), e.g. before the sampler
  * ran: a memory limit too small to even start is the configuration failing, not the machine.
  */
-export async function diedOnTheirOwn(docker: Docker, containers: readonly SampledContainer[]): Promise<ContainerEvent[]> {
+async function diedOnTheirOwn(docker: Docker, containers: readonly SampledContainer[]): Promise<ContainerEvent[]> {
   const events: ContainerEvent[] = [];
   for (const c of containers) {
     const s = (await docker.inspect(c.id)).State;
@@ -159,4 +161,57 @@ export async function diedOnTheirOwn(docker: Docker, containers: readonly Sample
     else if (!s.Running && s.ExitCode !== 0 && s.Status === 'exited') events.push({ t: Date.now(), name: c.name, kind: 'exit', detail: `${c.name} exited with code ${s.ExitCode}` });
   }
   return events;
+}
+
+/** What differs between runtimes: how the stack is deployed, listed, logged and removed. */
+export interface StackRuntime {
+  /** every container of the stack, exited ones too */
+  containers(): Promise<SampledContainer[]>;
+  logs(tail: number): Promise<string>;
+  down(): Promise<void>;
+  /** deploys and resolves once the runtime reports the stack up (Compose: healthy; Swarm: converged) */
+  deploy(): Promise<void>;
+  /** ids of the stack's running containers (the ones `trial.pin_stack` pins) */
+  running(): Promise<string[]>;
+  /** the balancer's container among the running ones; throws SWEEP_ERR_STACK_UP without one */
+  balancer(running: string[]): Promise<string>;
+}
+
+/** The trial's loopback ports (balancer and its stats page) and the compose file's knobs with them. */
+export interface StackPorts {
+  port: number;
+  statsPort: number;
+  env: Record<string, string>;
+}
+
+/**
+ * The one stack handle both runtimes return. It picks the trial's ports and hands them to the
+ * runtime; `up` deploys through the runtime, pins the stack apart from the generator, checks the
+ * balancer's network is this run's and waits until every replica is UP behind the balancer;
+ * `exits` are the API containers that died on their own.
+ */
+export async function createStackHandle(stack: StackOptions, options: { docker: Docker; cores?: number | undefined }, runtimeFor: (ports: StackPorts) => StackRuntime): Promise<StackHandle> {
+  const { project, owner, config, plan, signal, onDetail } = stack;
+  const { docker } = options;
+  const [port, statsPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+  const runtime = runtimeFor({ port, statsPort, env: stackEnv({ plan, config, owner, port, statsPort }) });
+  const handle: StackHandle = {
+    project,
+    network: '',
+    hostUrl: `http://127.0.0.1:${port}`,
+    statsUrl: `http://127.0.0.1:${statsPort}/stats;csv`,
+    containers: () => runtime.containers(),
+    exits: async () => diedOnTheirOwn(docker, (await runtime.containers()).filter((c) => c.service === 'api')),
+    logs: (tail) => runtime.logs(tail),
+    down: () => runtime.down(),
+    async up() {
+      await runtime.deploy();
+      const running = await runtime.running();
+      await pinStack({ docker, ids: running, plan, cores: options.cores ?? os.availableParallelism(), onDetail });
+      handle.network = await ownedBalancerNetwork({ docker, lbId: await runtime.balancer(running), project, owner });
+      onDetail?.(`waiting for ${config.replicas} replica(s) UP behind the balancer`);
+      await waitBalancerReady({ hostUrl: handle.hostUrl, statsUrl: handle.statsUrl, project, replicas: config.replicas, plan, deadline: Date.now() + plan.trial.healthy_timeout * 1000, signal });
+    },
+  };
+  return handle;
 }

@@ -8,7 +8,7 @@
  */
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
 import { isProcessAlive, parseSweepOwner } from './sweep-owner.js';
-import { releaseSwarm, swarmState } from './swarm-mode.js';
+import { releaseSwarm } from './swarm-mode.js';
 import { ownedStacks, removeStack } from './swarm-stacks.js';
 
 export { createSweepOwner, isProcessAlive, parseSweepOwner } from './sweep-owner.js';
@@ -23,20 +23,19 @@ export interface CleanupCount {
 /** Removes every container, then network and volume, whose owner label belongs to `owner` (its generator's too). */
 export async function removeOwned(docker: Docker, belongs: (ownerValue: string) => boolean): Promise<CleanupCount> {
   const count: CleanupCount = { stacks: 0, containers: 0, networks: 0, volumes: 0 };
-  if ((await swarmState(docker)).active) {
+  if ((await docker.swarmState()).active) {
     const stacks = await ownedStacks(docker, belongs);
     for (const stack of stacks) await removeStack(docker, stack);
     count.stacks = stacks.length;
   }
-  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => belongs(c.labels[OWNER_LABEL] ?? ''));
+  const owned = { [OWNER_LABEL]: '' };
+  const containers = (await docker.listContainers(owned)).filter((c) => belongs(c.labels[OWNER_LABEL] ?? ''));
   await docker.rm(containers.map((c) => c.id));
   count.containers = containers.length;
-  const networks = await docker.cli(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}}\t{{.Label "${OWNER_LABEL}"}}`]);
-  const netIds = networks.stdout.split('\n').map((l) => l.split('\t')).filter(([id, value]) => id && belongs(value ?? '')).map(([id]) => id as string);
+  const netIds = (await docker.listNetworks(owned)).filter((n) => belongs(n.labels[OWNER_LABEL] ?? '')).map((n) => n.id);
   await docker.networkRm(netIds);
   count.networks = netIds.length;
-  const volumes = await docker.cli(['volume', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Name}}\t{{.Label "${OWNER_LABEL}"}}`]);
-  const volNames = volumes.stdout.split('\n').map((l) => l.split('\t')).filter(([name, value]) => name && belongs(value ?? '')).map(([name]) => name as string);
+  const volNames = (await docker.listVolumes(owned)).filter((v) => belongs(v.labels[OWNER_LABEL] ?? '')).map((v) => v.name);
   await docker.volumeRm(volNames);
   count.volumes = volNames.length;
   return count;

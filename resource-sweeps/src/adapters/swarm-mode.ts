@@ -40,28 +40,9 @@ export function swarmUse(labels: Readonly<Record<string, string>>, options: { se
   return { deadUsers, liveUsers, leave: enteredBy !== undefined && parseSweepOwner(enteredBy) !== null && liveUsers.length === 0 };
 }
 
-export async function swarmState(docker: Docker): Promise<{ active: boolean; nodeId: string; manager: boolean }> {
-  const swarm = (await docker.info()).Swarm as { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean } | undefined;
-  return { active: swarm?.LocalNodeState === 'active', nodeId: swarm?.NodeID ?? '', manager: swarm?.ControlAvailable === true };
-}
-
-async function nodeLabels(docker: Docker, nodeId: string): Promise<Record<string, string>> {
-  const { stdout } = await docker.cli(['node', 'inspect', '--format', '{{json .Spec.Labels}}', nodeId]);
-  return (JSON.parse(stdout || 'null') as Record<string, string> | null) ?? {};
-}
-
-async function updateLabels(docker: Docker, nodeId: string, change: { add?: Record<string, string>; rm?: string[] }): Promise<void> {
-  const args = [...Object.entries(change.add ?? {}).flatMap(([k, v]) => ['--label-add', `${k}=${v}`]), ...(change.rm ?? []).flatMap((k) => ['--label-rm', k])];
-  if (args.length) await docker.cli(['node', 'update', ...args, nodeId]);
-}
-
-async function serviceCount(docker: Docker): Promise<number> {
-  return (await docker.cli(['service', 'ls', '--quiet'])).stdout.split('\n').filter(Boolean).length;
-}
-
 /** `docker swarm leave --force`, and the bridge `swarm init` created, which leaving keeps. */
 async function leaveSwarm(docker: Docker): Promise<void> {
-  await docker.cli(['swarm', 'leave', '--force'], { timeoutMs: 60_000 });
+  await docker.swarmLeave({ timeoutMs: 60_000 });
   await docker.networkRm('docker_gwbridge');
 }
 
@@ -70,18 +51,18 @@ async function leaveSwarm(docker: Docker): Promise<void> {
  * labels. `self` is a sweep that just stopped using it. Resolves to a note, or null.
  */
 export async function releaseSwarm(docker: Docker, options: { self?: string; alive?: (pid: number) => boolean } = {}): Promise<string | null> {
-  const state = await swarmState(docker);
+  const state = await docker.swarmState();
   if (!state.active) return null;
-  const labels = await nodeLabels(docker, state.nodeId);
+  const labels = await docker.nodeLabels(state.nodeId);
   const use = swarmUse(labels, { ...(options.self ? { self: options.self } : {}), alive: options.alive ?? isProcessAlive });
   const rm = [...use.deadUsers, ...(options.self ? [options.self] : [])].map((u) => `${USER_LABEL_PREFIX}${u}`).filter((k) => k in labels);
   if (!use.leave) {
-    await updateLabels(docker, state.nodeId, { rm });
+    await docker.updateNodeLabels(state.nodeId, { rm });
     return null;
   }
-  const services = await serviceCount(docker);
+  const services = (await docker.listServices()).length;
   if (services > 0) {
-    await updateLabels(docker, state.nodeId, { rm });
+    await docker.updateNodeLabels(state.nodeId, { rm });
     return `swarm mode left on: ${services} service(s) not removed by this sweep still run on it`;
   }
   await leaveSwarm(docker);
@@ -99,24 +80,24 @@ export function createSwarmSession(options: { docker: Docker; owner: string }): 
   const { docker, owner } = options;
   let joined: Promise<void> | undefined;
   const join = async () => {
-    let state = await swarmState(docker);
+    let state = await docker.swarmState();
     const add: Record<string, string> = { [`${USER_LABEL_PREFIX}${owner}`]: '1' };
     if (!state.active) {
       try {
-        await docker.cli(['swarm', 'init', '--advertise-addr', '127.0.0.1'], { timeoutMs: 60_000 });
+        await docker.swarmInit({ timeoutMs: 60_000 });
         add[ENTERED_BY_LABEL] = owner;
       } catch (cause) {
         // another sweep may have entered it a moment ago: then it is theirs, and fine to use
-        if (!(await swarmState(docker)).active) {
+        if (!(await docker.swarmState()).active) {
           throw new SweepError('SWEEP_ERR_STACK_UP', 'could not enter swarm mode (docker swarm init --advertise-addr 127.0.0.1)', { cause, hint: 'check `docker info` (Swarm:) and dockerd\'s log; or use runtime: compose' });
         }
       }
-      state = await swarmState(docker);
+      state = await docker.swarmState();
     }
     if (!state.manager) {
       throw new SweepError('SWEEP_ERR_STACK_UP', 'this engine is a swarm worker, not a manager: `docker stack deploy` needs a manager', { hint: 'run the sweep on a manager node, or use runtime: compose' });
     }
-    await updateLabels(docker, state.nodeId, { add });
+    await docker.updateNodeLabels(state.nodeId, { add });
   };
   return {
     ensure() {

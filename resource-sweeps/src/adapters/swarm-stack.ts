@@ -17,21 +17,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Docker } from '@rightsize/compose/docker';
-import { freeLoopbackPort } from '@rightsize/compose/net';
 import { SweepError, throwIfAborted } from '../errors.js';
-import {
-  DEFAULT_COMPOSE_FILE,
-  describeConfig,
-  diedOnTheirOwn,
-  ownedBalancerNetwork,
-  pinStack,
-  sleep,
-  stackEnv,
-  waitBalancerReady,
-  type StackAdapter,
-  type StackHandle,
-} from './stack-common.js';
-import { failedTasks, removeStack, serviceReplicas, STACK_LABEL, stackContainers, stackTasks } from './swarm-stacks.js';
+import { createStackHandle, DEFAULT_COMPOSE_FILE, describeConfig, sleep, type StackAdapter } from './stack-common.js';
+import { failedTasks, formatTasks, removeStack, serviceReplicas, STACK_LABEL, stackContainers } from './swarm-stacks.js';
 import { createSwarmSession, type SwarmSession } from './swarm-mode.js';
 
 /** Pure: the override deployed after the user's compose file (JSON is YAML). */
@@ -68,52 +56,45 @@ export function createSwarmStackAdapter(options: { docker: Docker; files?: strin
   const { docker } = options;
   let session: SwarmSession | undefined;
   return {
-    async prepare({ project, owner, config, plan, signal, onDetail }) {
+    async prepare(stack) {
+      const { project, owner, config, plan, signal, onDetail } = stack;
       if (plan.runtime !== 'swarm') throw new SweepError('SWEEP_ERR_ARGS', `this stack adapter drives Swarm, the plan asks for runtime "${plan.runtime}"`, { key: 'runtime', hint: 'use createStackAdapter, which picks the adapter by plan.runtime' });
       session ??= createSwarmSession({ docker, owner });
-      const [port, statsPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-      const env = stackEnv({ plan, config, owner, port, statsPort });
-      let tmp: string | undefined;
       const containers = () => stackContainers(docker, project);
-      const handle: StackHandle = {
-        project,
-        network: '',
-        hostUrl: `http://127.0.0.1:${port}`,
-        statsUrl: `http://127.0.0.1:${statsPort}/stats;csv`,
-        containers,
-        exits: async () => diedOnTheirOwn(docker, (await containers()).filter((c) => c.service === 'api')),
-        async logs(tail) {
-          const tasks = await stackTasks(docker, project).catch((e: Error) => e.message);
-          const logs = await Promise.all(['api', 'lb'].map((svc) => docker.cli(['service', 'logs', '--no-task-ids', '--tail', String(tail), `${project}_${svc}`]).then((r) => r.stdout + r.stderr, (e: Error) => e.message)));
-          return `# docker stack ps ${project}\n${tasks}\n${logs.join('\n')}`;
-        },
-        async down() {
-          const s = await removeStack(docker, project);
-          onDetail?.(`stack ${project} removed in ${s.toFixed(1)} s`);
-          if (tmp) await rm(tmp, { recursive: true, force: true });
-        },
-        async up() {
-          await session?.ensure();
-          tmp = await mkdtemp(path.join(os.tmpdir(), `${project}-`));
-          const override = path.join(tmp, 'swarm-override.json');
-          await writeFile(override, swarmOverride({ port, statsPort }));
-          onDetail?.(`docker stack deploy ${project}: ${describeConfig(config)}`);
-          // --resolve-image never: no registry answers, the images are local
-          const args = ['stack', 'deploy', '--resolve-image', 'never', '--detach=true', ...[...files, override].flatMap((f) => ['--compose-file', f]), project];
-          await docker.cli(args, { env, timeoutMs: 120_000 }).catch((cause: { stderr?: string; message: string }) => {
-            throw new SweepError('SWEEP_ERR_STACK_UP', `docker stack deploy ${project} failed: ${(cause.stderr ?? cause.message).trim().split('\n').slice(-3).join(' ')}`, { cause, hint: deployHint(cause.stderr ?? '') });
-          });
-          await waitConverged({ docker, project, expect: { api: config.replicas, lb: 1 }, deadline: Date.now() + plan.trial.healthy_timeout * 1000, signal, timeoutS: plan.trial.healthy_timeout });
-          const running = await docker.listContainers({ [STACK_LABEL]: project }, { all: false });
-          await pinStack({ docker, ids: running.map((c) => c.id), plan, cores: options.cores ?? os.availableParallelism(), onDetail });
-          const lb = (await containers()).find((c) => c.service === 'lb' && running.some((r) => r.id === c.id));
-          if (!lb) throw new SweepError('SWEEP_ERR_STACK_UP', `stack ${project} has no running "lb" task`, { hint: `check ${files.join(', ')}` });
-          handle.network = await ownedBalancerNetwork({ docker, lbId: lb.id, project, owner });
-          onDetail?.(`waiting for ${config.replicas} replica(s) UP behind the balancer`);
-          await waitBalancerReady({ hostUrl: handle.hostUrl, statsUrl: handle.statsUrl, project, replicas: config.replicas, plan, deadline: Date.now() + plan.trial.healthy_timeout * 1000, signal });
-        },
-      };
-      return handle;
+      return createStackHandle(stack, options, ({ port, statsPort, env }) => {
+        let tmp: string | undefined;
+        return {
+          containers,
+          async logs(tail) {
+            const tasks = await docker.stackTasks(project).then(formatTasks, (e: Error) => e.message);
+            const logs = await Promise.all(['api', 'lb'].map((svc) => docker.serviceLogs(`${project}_${svc}`, { tail }).then((r) => r.stdout + r.stderr, (e: Error) => e.message)));
+            return `# docker stack ps ${project}\n${tasks}\n${logs.join('\n')}`;
+          },
+          async down() {
+            const s = await removeStack(docker, project);
+            onDetail?.(`stack ${project} removed in ${s.toFixed(1)} s`);
+            if (tmp) await rm(tmp, { recursive: true, force: true });
+          },
+          async deploy() {
+            await session?.ensure();
+            tmp = await mkdtemp(path.join(os.tmpdir(), `${project}-`));
+            const override = path.join(tmp, 'swarm-override.json');
+            await writeFile(override, swarmOverride({ port, statsPort }));
+            onDetail?.(`docker stack deploy ${project}: ${describeConfig(config)}`);
+            // --resolve-image never: no registry answers, the images are local
+            await docker.stackDeploy({ stack: project, files: [...files, override], env, resolveImage: 'never', detach: true, timeoutMs: 120_000 }).catch((cause: { stderr?: string; message: string }) => {
+              throw new SweepError('SWEEP_ERR_STACK_UP', `docker stack deploy ${project} failed: ${(cause.stderr ?? cause.message).trim().split('\n').slice(-3).join(' ')}`, { cause, hint: deployHint(cause.stderr ?? '') });
+            });
+            await waitConverged({ docker, project, expect: { api: config.replicas, lb: 1 }, deadline: Date.now() + plan.trial.healthy_timeout * 1000, signal, timeoutS: plan.trial.healthy_timeout });
+          },
+          running: async () => (await docker.listContainers({ [STACK_LABEL]: project }, { all: false })).map((c) => c.id),
+          async balancer(running) {
+            const lb = (await containers()).find((c) => c.service === 'lb' && running.includes(c.id));
+            if (!lb) throw new SweepError('SWEEP_ERR_STACK_UP', `stack ${project} has no running "lb" task`, { hint: `check ${files.join(', ')}` });
+            return lb.id;
+          },
+        };
+      });
     },
     async close() {
       const note = (await session?.close()) ?? null;
@@ -130,7 +111,7 @@ async function waitConverged(options: { docker: Docker; project: string; expect:
     const replicas = await serviceReplicas(docker, project);
     if (converged(replicas, options.expect)) return;
     // restart policy none: a task that failed is never replaced, so waiting longer cannot help
-    const failed = failedTasks(await stackTasks(docker, project).catch(() => ''));
+    const failed = failedTasks(await docker.stackTasks(project).catch(() => []));
     if (failed.length > 0) {
       throw new SweepError('SWEEP_ERR_UNHEALTHY', `stack ${project}: ${failed.map((t) => `${t.name} ${t.state}${t.error ? ` (${t.error})` : ''}`).join('; ')}`, { hint: 'a replica died while starting (see stack.log in the trial folder); a memory limit too small to start fails the configuration' });
     }

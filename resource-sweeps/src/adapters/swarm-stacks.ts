@@ -5,7 +5,7 @@
  * asynchronously, so removal waits until they are gone; a task container removed by force
  * while its service still exists would only be replaced.
  */
-import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
+import { OWNER_LABEL, type Docker, type ServiceSummary, type TaskState } from '@rightsize/compose/docker';
 import type { SampledContainer } from './container-sampler.js';
 import { sleep } from './stack-common.js';
 
@@ -28,45 +28,26 @@ export interface ServiceReplicas {
   desired: number;
 }
 
-/** Pure: `docker service ls --format '{{.Name}}\t{{.Replicas}}'` as short name -> running/desired ("2/2", "1/1 (max 1 per node)"). */
-export function parseServiceReplicas(stack: string, text: string): Record<string, ServiceReplicas> {
-  const out: Record<string, ServiceReplicas> = {};
-  for (const line of text.split('\n')) {
-    const [name, replicas] = line.trim().split('\t');
-    const m = /^(\d+)\/(\d+)/.exec(replicas ?? '');
-    if (name && m) out[shortServiceName(stack, name)] = { running: Number(m[1]), desired: Number(m[2]) };
-  }
-  return out;
+/** Pure: the stack's services by short name, running/desired tasks each. */
+export function replicasByService(stack: string, services: readonly ServiceSummary[]): Record<string, ServiceReplicas> {
+  return Object.fromEntries(services.map((s) => [shortServiceName(stack, s.name), { running: s.running, desired: s.desired }]));
 }
 
-export interface TaskState {
-  name: string;
-  state: string;
-  error: string;
-}
-
-/** Pure: `docker service ps --format '{{.Name}}\t{{.CurrentState}}\t{{.Error}}'`, the tasks that failed or were rejected. */
-export function failedTasks(text: string): TaskState[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim().split('\t'))
-    .filter(([name]) => name)
-    .map(([name, state, error]) => ({ name: (name as string).replace(/^\\_\s*/, ''), state: state ?? '', error: error ?? '' }))
-    .filter((t) => /^(Failed|Rejected)/.test(t.state));
+/** Pure: the tasks that failed or were rejected. */
+export function failedTasks(tasks: readonly TaskState[]): TaskState[] {
+  return tasks.filter((t) => /^(Failed|Rejected)/.test(t.state));
 }
 
 export async function serviceReplicas(docker: Docker, stack: string): Promise<Record<string, ServiceReplicas>> {
-  const { stdout } = await docker.cli(['service', 'ls', '--filter', `label=${STACK_LABEL}=${stack}`, '--format', '{{.Name}}\t{{.Replicas}}']);
-  return parseServiceReplicas(stack, stdout);
+  return replicasByService(stack, await docker.listServices({ [STACK_LABEL]: stack }));
 }
 
-export async function stackTasks(docker: Docker, stack: string): Promise<string> {
-  return (await docker.cli(['stack', 'ps', '--no-trunc', '--format', '{{.Name}}\t{{.CurrentState}}\t{{.Error}}', stack])).stdout;
-}
+/** Pure: `docker stack ps` as the table a person reads in stack.log. */
+export const formatTasks = (tasks: readonly TaskState[]): string => tasks.map((t) => `${t.name}\t${t.state}\t${t.error}`).join('\n');
 
 /** What is left of a stack: its services, containers and networks. */
 async function remaining(docker: Docker, stack: string): Promise<number> {
-  const services = (await docker.cli(['service', 'ls', '--quiet', '--filter', `label=${STACK_LABEL}=${stack}`]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).length;
+  const services = (await docker.listServices({ [STACK_LABEL]: stack }).catch(() => [])).length;
   return services + (await docker.listContainers({ [STACK_LABEL]: stack })).length + (await docker.listNetworks({ [STACK_LABEL]: stack })).length;
 }
 
@@ -77,7 +58,7 @@ async function remaining(docker: Docker, stack: string): Promise<number> {
  */
 export async function removeStack(docker: Docker, stack: string, timeoutMs = 60_000): Promise<number> {
   const started = Date.now();
-  await docker.cli(['stack', 'rm', stack]).catch(() => undefined); // "Nothing found in stack" is fine: idempotent
+  await docker.stackRm(stack).catch(() => undefined); // "Nothing found in stack" is fine: idempotent
   while ((await remaining(docker, stack)) > 0 && Date.now() - started < timeoutMs) await sleep(250);
   await docker.rm((await docker.listContainers({ [STACK_LABEL]: stack })).map((c) => c.id));
   await docker.networkRm((await docker.listNetworks({ [STACK_LABEL]: stack })).map((n) => n.id));
@@ -86,11 +67,10 @@ export async function removeStack(docker: Docker, stack: string, timeoutMs = 60_
 
 /** Stacks whose services carry an owner label `belongs` accepts (the compose file labels every service). */
 export async function ownedStacks(docker: Docker, belongs: (ownerValue: string) => boolean): Promise<string[]> {
-  const { stdout } = await docker.cli(['service', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Label "${OWNER_LABEL}"}}\t{{.Label "${STACK_LABEL}"}}`]);
-  const stacks = stdout
-    .split('\n')
-    .map((l) => l.split('\t'))
-    .filter(([owner, stack]) => stack && belongs(owner ?? ''))
-    .map(([, stack]) => stack as string);
+  const services = await docker.inspectServices((await docker.listServices({ [OWNER_LABEL]: '' })).map((s) => s.name));
+  const stacks = services
+    .map((s) => s.Spec.Labels ?? {})
+    .filter((labels) => labels[STACK_LABEL] && belongs(labels[OWNER_LABEL] ?? ''))
+    .map((labels) => labels[STACK_LABEL] as string);
   return [...new Set(stacks)];
 }

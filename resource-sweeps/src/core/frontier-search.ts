@@ -13,7 +13,7 @@ import { throwIfAborted } from '../errors.js';
 import type { Candidates } from '../plan/plan-schema.js';
 import { deriveAnswer, type Answer } from './answer.js';
 import { gridConfigs, type OrderOptions, type TrialConfig } from './config-space.js';
-import { createKnowledge, type Knowledge, type Measurement } from './knowledge.js';
+import { createKnowledge, measurementOf, type Knowledge, type Measurement } from './knowledge.js';
 
 export interface TrialRequest {
   config: TrialConfig;
@@ -72,7 +72,7 @@ export async function measure(options: SearchOptions, knowledge: Knowledge, conf
     const knownHeld = options.startAboveHeld ? knowledge.bounds(config, order).lower : 0;
     const answer = await options.oracle({ config, startUsers: startUsersFor(knownHeld, options.ladder, options.startAboveHeld), knownHeld, attempt });
     counter.trials++;
-    knowledge.record({ config: answer.config, held: Math.max(answer.held, knownHeld), upper: answer.upper });
+    knowledge.record(measurementOf(answer, knownHeld));
     if (answer.valid || (!confirmation && knowledge.status(config, target) !== 'unknown')) return;
   }
 }

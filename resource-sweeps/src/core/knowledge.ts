@@ -36,6 +36,15 @@ export interface Knowledge {
   isMeasured(config: TrialConfig): boolean;
 }
 
+/**
+ * What one trial tells about its configuration: the largest step it held, or what it was already
+ * known to hold when it started above that (from a smaller configuration), and its upper bound.
+ * The search records its answers this way and the records are replayed this way.
+ */
+export function measurementOf(trial: Measurement, knownHeld: number): Measurement {
+  return { config: trial.config, held: Math.max(trial.held, knownHeld), upper: trial.upper };
+}
+
 /** Merges attempts at the same configuration: the best lower bound and the tightest known upper bound. */
 function merge(a: Measurement, b: Measurement): Measurement {
   const uppers = [a.upper, b.upper].filter((u): u is number => u !== null);

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { LoadSummary, Step } from '@rightsize/loadtest/summary-schema';
+import type { TrialStep } from '../plan/load-contract.js';
 import type { PlanObjective } from '../plan/plan-schema.js';
 import { containerEvents, hostStats, isLimitBinding, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample, type ServiceUsage } from './samples.js';
 
@@ -86,8 +87,8 @@ export interface EvaluateOptions {
   objective: PlanObjective;
   /** the whole user ladder of the plan; its last value is the target */
   ladder: readonly number[];
-  /** this trial's user counts from its first step; maps open-model (rate) steps back to users */
-  trialLadder?: readonly number[];
+  /** this trial's steps, each with the users it stands for beside the load it offers (open model: a rate) */
+  trialSteps?: readonly TrialStep[];
   /** host CPU busy % at or above which the host counts as contended */
   machineBusyPct?: number;
   /** host CPU pressure % at or above which the host counts as contended */
@@ -125,6 +126,11 @@ function eventReasons(events: ContainerEvent[], objective: PlanObjective): Reaso
   return events
     .filter((e) => (e.kind === 'oom' ? !objective.allow_oom_kill : !objective.allow_restarts))
     .map((e) => ({ kind: e.kind === 'oom' ? 'oom' : 'restart', detail: e.detail }));
+}
+
+/** The users a summary step stands for: the trial step that offered its load, else its target. */
+function usersOf(step: Step, trialSteps: readonly TrialStep[] = []): number {
+  return trialSteps.find((s) => s.kind === step.target.kind && s.target === step.target.value)?.users ?? step.target.value;
 }
 
 export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
@@ -177,7 +183,7 @@ export function evaluateTrial(options: EvaluateOptions): TrialOutcome {
     const finalKinds = new Set(reasons.map((r) => r.kind));
     const valid = [...finalKinds].some((k) => DEFINITE.has(k)) || ![...finalKinds].some((k) => INVALIDATING.has(k));
     return {
-      users: step.target.kind === 'users' ? step.target.value : (options.trialLadder?.[step.index] ?? step.target.value),
+      users: usersOf(step, options.trialSteps),
       from_s: step.ramp_start_s,
       to_s: step.end_s,
       completed: step.completed,

@@ -3,13 +3,24 @@
  * consumers of the same stream; `onAny` exists so an SSE endpoint can forward everything
  * without knowing each event. A listener that throws never stops the sweep.
  */
-import type { LoadProgress } from '../adapters/load-driver.js';
 import type { TrialConfig } from '../core/config-space.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { TrialRecord } from '../results/trial-record.js';
 import type { Summary } from '../summary/summary-schema.js';
 
 export type TrialPhase = 'cleanup' | 'up' | 'healthy' | 'warmup' | 'load' | 'down';
+
+/** Live numbers of a trial's load, about once a second (the load driver reports them). */
+export interface LoadProgress {
+  users: number;
+  step_users: number | null;
+  elapsed_s: number;
+  rps: number;
+  error_rate: number;
+  p95_ms: number | null;
+  /** the load generator's own health, when the runner knows it (the live page shows it) */
+  generator?: { cpu_pct: number | null; mem_mib: number | null; dropped: number | null };
+}
 
 export interface Progress {
   trials_done: number;

@@ -6,17 +6,18 @@
  * sweep leaves an up-to-date partial report. The CLI and a future HTTP API are thin shells.
  */
 import { configKey, type TrialConfig } from '../core/config-space.js';
-import { frontierSearch, gridSearch, estimateRemainingTrials, gridSize, type Oracle, type TrialAnswer } from '../core/frontier-search.js';
-import { createKnowledge } from '../core/knowledge.js';
+import { gridSize, type Oracle } from '../core/frontier-search.js';
 import { isSweepError, SweepError, throwIfAborted } from '../errors.js';
-import { loadSteps } from '../plan/plan-schema.js';
+import { createLoadContract, type TrialStep } from '../plan/load-contract.js';
 import type { RunStore } from '../results/run-store.js';
+import { answerOf, knowledgeFromRecords } from '../results/run-knowledge.js';
 import type { RunMeta, TrialRecord } from '../results/trial-record.js';
 import { deriveSummary } from '../summary/derive-summary.js';
 import type { Summary } from '../summary/summary-schema.js';
 import { writeReports } from '../report/write-reports.js';
 import { estimateEta } from './eta.js';
 import { createSweepEmitter, type Progress, type SweepEmitter } from './events.js';
+import { runSearch, trialsLeft } from './plan-search.js';
 import type { TrialRunner } from './trial-runner.js';
 
 export interface SweepOptions {
@@ -43,7 +44,6 @@ export interface Sweep {
 /** consecutive trials whose stack never came up before the sweep gives up */
 export const MAX_BROKEN_STACKS = 3;
 
-const answerOf = (r: TrialRecord): TrialAnswer => ({ config: r.config, held: r.outcome.held_users, upper: r.outcome.upper_users, valid: r.outcome.valid });
 const replayKey = (config: TrialConfig, attempt: number) => `${configKey(config)}#${attempt}`;
 
 export function createSweep(options: SweepOptions): Sweep {
@@ -60,25 +60,20 @@ export function createSweep(options: SweepOptions): Sweep {
     const { records: recorded, warnings } = await store.read();
     for (const message of warnings) events.emit('warning', { message });
     const plan = meta.plan;
-    const ladder = loadSteps(plan.load.users);
+    // the stepped load, worked out once for the whole sweep and handed to every trial
+    const load = createLoadContract(plan);
+    const { ladder } = load;
     const records: TrialRecord[] = [...recorded];
     const replay = new Map(recorded.map((r) => [replayKey(r.config, r.attempt), r]));
-    const mirror = createKnowledge({ monotoneInReplicas: plan.search.monotone_in_replicas });
+    // the records the search has been answered with so far, replayed ones included
+    const answered: TrialRecord[] = [];
     const durations: number[] = [];
     let nextIndex = recorded.reduce((max, r) => Math.max(max, r.index + 1), 0);
-    let done = 0;
     let brokenStack = 0;
 
     const progress = (): Progress => {
-      const trials_left =
-        plan.search.strategy === 'grid'
-          ? gridSize(plan.candidates) - mirror.measurements().length
-          : estimateRemainingTrials(mirror, plan.candidates, ladder, plan.search.confirm_inferred);
-      return { trials_done: done, trials_left, eta_s: estimateEta({ plan, durations, trialsLeft: trials_left }) };
-    };
-    const remember = (r: TrialRecord) => {
-      mirror.record({ config: r.config, held: Math.max(r.outcome.held_users, r.known_held_users), upper: r.outcome.upper_users });
-      done++;
+      const trials_left = trialsLeft(plan, ladder, knowledgeFromRecords(plan, answered));
+      return { trials_done: answered.length, trials_left, eta_s: estimateEta({ plan, ladder, durations, trialsLeft: trials_left }) };
     };
     const render = async (complete: boolean) => {
       const summary = deriveSummary({ meta, records, complete, now: now() });
@@ -92,16 +87,16 @@ export function createSweep(options: SweepOptions): Sweep {
       const old = replay.get(key);
       if (old) {
         replay.delete(key);
-        remember(old);
+        answered.push(old);
         events.emit('trial:replayed', { record: old });
         return answerOf(old);
       }
       throwIfAborted(signal);
       const index = nextIndex++;
-      const start = ladder.find((u) => u >= request.startUsers) ?? (ladder[ladder.length - 1] as number);
-      events.emit('trial:start', { index, attempt: request.attempt, config: request.config, start_users: start, known_held_users: request.knownHeld, progress: progress() });
+      const steps = load.trialSteps(request.startUsers);
+      events.emit('trial:start', { index, attempt: request.attempt, config: request.config, start_users: (steps[0] as TrialStep).users, known_held_users: request.knownHeld, progress: progress() });
       const record = await runner.run(
-        { run_id: meta.run_id, dir: store.dir, index, attempt: request.attempt, config: request.config, plan, ladder: ladder.filter((u) => u >= start), known_held_users: request.knownHeld },
+        { run_id: meta.run_id, dir: store.dir, index, attempt: request.attempt, config: request.config, plan, load, steps, known_held_users: request.knownHeld },
         {
           phase: (phase, detail = '') => events.emit('trial:phase', { index, phase, detail }),
           load: (payload) => events.emit('trial:load', { index, ...payload }),
@@ -113,7 +108,7 @@ export function createSweep(options: SweepOptions): Sweep {
       await store.append(record);
       records.push(record);
       durations.push(record.duration_s);
-      remember(record);
+      answered.push(record);
       events.emit('trial:end', { record, progress: progress() });
       await render(false);
       // the stack never reaching the load, trial after trial, is not about configurations: stop and say so
@@ -132,20 +127,10 @@ export function createSweep(options: SweepOptions): Sweep {
     const stale = await runner.cleanupStale();
     if (stale) events.emit('warning', { message: stale });
 
-    const search = plan.search.strategy === 'grid' ? gridSearch : frontierSearch;
     let stopped = false;
     try {
       try {
-        await search({
-          candidates: plan.candidates,
-          ladder,
-          order: { monotoneInReplicas: plan.search.monotone_in_replicas },
-          startAboveHeld: plan.search.start_above_held,
-          retries: plan.search.retries,
-          confirmInferred: plan.search.confirm_inferred,
-          oracle,
-          signal,
-        });
+        await runSearch({ plan, ladder, oracle, signal });
       } catch (error) {
         if (!(isSweepError(error) && error.code === 'SWEEP_ERR_ABORTED')) {
           await render(false).catch(() => undefined);

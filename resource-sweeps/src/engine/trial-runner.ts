@@ -4,6 +4,7 @@
  * down everything it started before it resolves or rejects, abort included.
  */
 import type { TrialConfig } from '../core/config-space.js';
+import type { LoadContract, TrialStep } from '../plan/load-contract.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { TrialRecord } from '../results/trial-record.js';
 import type { SweepEvents, TrialPhase } from './events.js';
@@ -16,8 +17,10 @@ export interface TrialSpec {
   attempt: number;
   config: TrialConfig;
   plan: Plan;
-  /** the user counts this trial steps through: from its start up to the target */
-  ladder: number[];
+  /** the sweep's load contract, worked out once per sweep from the plan */
+  load: LoadContract;
+  /** the steps this trial runs: from its start up to the target */
+  steps: TrialStep[];
   known_held_users: number;
 }
 

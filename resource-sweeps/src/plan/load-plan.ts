@@ -6,19 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
+import { issueEntries, type Issue } from '@rightsize/compose/kit/issues';
 import { SweepError } from '../errors.js';
 import { PlanSchema, type Plan } from './plan-schema.js';
 
-/** `a.b[2].c` for a zod/yaml path. */
-export function formatKey(keyPath: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of keyPath) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(top level)';
-}
+/** How a key path is named when it is the whole plan. */
+export const TOP_LEVEL = '(top level)';
 
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, keyPath: readonly PropertyKey[]): number | null {
   // Walk as deep as the file goes: a missing key is reported at its parent's line.
@@ -29,14 +22,9 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, key
   return null;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { keyPath: PropertyKey[]; message: string }[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => ({ keyPath: [...issue.path, k], message: 'unknown key (see the plan reference in resource-sweeps/README.md)' }));
-  }
-  if (issue.code === 'invalid_value' && 'values' in issue) {
-    return [{ keyPath: [...issue.path], message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
-  }
-  return [{ keyPath: [...issue.path], message: issue.message }];
+/** zod's message for a bad enum value, with the allowed values the way a plan writes them. */
+function withAllowedValues(issue: Issue): Issue {
+  return issue.code === 'invalid_value' && 'values' in issue ? { ...issue, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` } : issue;
 }
 
 export interface ParsePlanOptions {
@@ -48,9 +36,13 @@ export interface ParsePlanOptions {
 export function parsePlanObject(value: unknown, options: ParsePlanOptions, locate?: (keyPath: readonly PropertyKey[]) => number | null): Plan {
   const result = PlanSchema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap(describeIssue).map(({ keyPath, message }) => {
+  const entries = issueEntries(result.error.issues.map(withAllowedValues), {
+    root: TOP_LEVEL,
+    unknownKey: 'unknown key (see the plan reference in resource-sweeps/README.md)',
+  });
+  const problems = entries.map(({ path: keyPath, key, message }) => {
     const line = locate?.(keyPath);
-    return { key: formatKey(keyPath), text: `${formatKey(keyPath)}${line ? ` (line ${line})` : ''}: ${message}` };
+    return { key, text: `${key}${line ? ` (line ${line})` : ''}: ${message}` };
   });
   const first = problems[0];
   throw new SweepError('SWEEP_ERR_PLAN_INVALID', `${problems.length} problem${problems.length === 1 ? '' : 's'} in the plan`, {
@@ -79,7 +71,7 @@ export function parsePlanYaml(text: string, options: ParsePlanOptions): Plan {
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
     throw new SweepError('SWEEP_ERR_PLAN_INVALID', 'a plan is a YAML mapping (key: value lines) at the top level', {
       file: options.source,
-      key: '(top level)',
+      key: TOP_LEVEL,
     });
   }
   return parsePlanObject(value, options, (keyPath) => lineOf(doc, counter, keyPath));

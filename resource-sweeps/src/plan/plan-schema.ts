@@ -85,12 +85,6 @@ export const LoadSchema = z
   .refine((l) => l.scenario === 'steps' || l.engine === 'k6', { message: 'the arrival scenario runs on k6 only', path: ['scenario'] });
 export type Load = z.infer<typeof LoadSchema>;
 
-/** The request rate `users` stand for in the open model (zero latency, mean think time). */
-export function usersToRate(users: number, thinkTime: Load['think_time']): number {
-  const mean = (thinkTime.min + thinkTime.max) / 2;
-  return mean > 0 ? users / mean : users;
-}
-
 export const PlanObjectiveSchema = z
   .object({
     p95_ms: z.number().positive().default(200),
@@ -174,10 +168,3 @@ export const PlanSchema = z
 export type Plan = z.infer<typeof PlanSchema>;
 /** What a plan file may contain before defaults and unit parsing. */
 export type PlanInput = z.input<typeof PlanSchema>;
-
-/** The user counts of the stepped load, e.g. 500, 1000, ... 10000. */
-export function loadSteps(users: Users): number[] {
-  const steps: number[] = [];
-  for (let u = users.from; u <= users.to; u += users.step) steps.push(u);
-  return steps;
-}

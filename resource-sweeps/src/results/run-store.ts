@@ -7,8 +7,9 @@
  */
 import { appendFile, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatIssues, formatKey, type Issue } from '@rightsize/compose/kit/issues';
 import { SweepError } from '../errors.js';
-import { formatKey } from '../plan/load-plan.js';
+import { TOP_LEVEL } from '../plan/load-plan.js';
 import { RunMetaSchema, TrialRecordSchema, type RunMeta, type TrialRecord } from './trial-record.js';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -41,17 +42,20 @@ export function parseResults(text: string, file: string): ReadResults {
     }
     const parsed = TrialRecordSchema.safeParse(value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
       throw new SweepError('SWEEP_ERR_RESULTS_INVALID', `line ${i + 1} is not a ${TrialRecordSchema.shape.schema.value} record`, {
         file,
-        key: `line ${i + 1}: ${formatKey(issue?.path ?? [])}`,
-        details: parsed.error.issues.slice(0, 5).map((x) => `${formatKey(x.path)}: ${x.message}`),
+        ...whereInRecord(parsed.error.issues, `line ${i + 1}: `),
         hint: 'the file was edited or written by another version; move the line out to continue',
       });
     }
     records.push(parsed.data);
   }
   return { records, warnings };
+}
+
+/** The first bad key (after `prefix`) and the first five problems of a record that does not validate. */
+function whereInRecord(issues: readonly Issue[], prefix = ''): { key: string; details: string[] } {
+  return { key: `${prefix}${formatKey(issues[0]?.path ?? [], TOP_LEVEL)}`, details: formatIssues(issues, { root: TOP_LEVEL, limit: 5 }) };
 }
 
 async function writeAtomic(file: string, content: string): Promise<void> {
@@ -109,11 +113,9 @@ export function createRunStore(options: { dir: string }): RunStore {
       }
       const parsed = RunMetaSchema.safeParse(value);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
         throw new SweepError('SWEEP_ERR_RUN_CORRUPT', `${RUN_FILE} does not match ${RunMetaSchema.shape.schema.value}`, {
           file: metaFile,
-          key: formatKey(issue?.path ?? []),
-          details: parsed.error.issues.slice(0, 5).map((x) => `${formatKey(x.path)}: ${x.message}`),
+          ...whereInRecord(parsed.error.issues),
         });
       }
       return parsed.data;

@@ -5,10 +5,10 @@
  */
 import { deriveAnswer } from '../core/answer.js';
 import { compareCost, configKey, gridConfigs, isAtMost, sameConfig, totalCost, type TrialConfig } from '../core/config-space.js';
-import { createKnowledge, type Knowledge } from '../core/knowledge.js';
 import type { StepVerdict } from '../core/trial-outcome.js';
-import { loadSteps } from '../plan/plan-schema.js';
+import { userLadder } from '../plan/load-contract.js';
 import { describeConfig } from '../core/config-space.js';
+import { knowledgeFromRecords } from '../results/run-knowledge.js';
 import type { RunMeta, TrialRecord } from '../results/trial-record.js';
 import { deriveFindings } from './findings.js';
 import { SUMMARY_SCHEMA_ID, type AtStep, type Evidence, type ReplicaSummary, type Summary, type TrialRow } from './summary-schema.js';
@@ -19,16 +19,6 @@ export interface DeriveSummaryOptions {
   complete: boolean;
   /** clock, for generated_at / wall_seconds */
   now: Date;
-}
-
-/** Replays records into knowledge the way the search recorded them. */
-export function knowledgeFromRecords(meta: RunMeta, records: readonly TrialRecord[]): Knowledge {
-  const knowledge = createKnowledge({ monotoneInReplicas: meta.plan.search.monotone_in_replicas });
-  for (const r of records) {
-    const held = meta.plan.search.start_above_held ? Math.max(r.outcome.held_users, r.known_held_users) : r.outcome.held_users;
-    knowledge.record({ config: r.config, held, upper: r.outcome.upper_users });
-  }
-  return knowledge;
 }
 
 export function atStep(step: StepVerdict | undefined): AtStep | null {
@@ -57,9 +47,9 @@ function decidingRecord(records: readonly TrialRecord[], config: TrialConfig): T
 export function deriveSummary(options: DeriveSummaryOptions): Summary {
   const { meta, records } = options;
   const plan = meta.plan;
-  const ladder = loadSteps(plan.load.users);
+  const ladder = userLadder(plan);
   const target = ladder[ladder.length - 1] as number;
-  const knowledge = knowledgeFromRecords(meta, records);
+  const knowledge = knowledgeFromRecords(plan, records);
   const answer = deriveAnswer(knowledge, plan.candidates, target);
   const cores = meta.machine.cores;
 

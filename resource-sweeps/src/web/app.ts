@@ -11,10 +11,10 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler, requestValidationError } from './http-errors.js';
+import { adhocLoadRoutes } from './routes/adhoc-load-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { sweepRoutes } from './routes/sweep-routes.js';
-import { swarmRoutes } from './routes/swarm-routes.js';
 import type { Session } from './session.js';
 import { isLoopbackHost, type WebOptions } from './web-options.js';
 
@@ -52,7 +52,7 @@ export async function buildWebApp(input: { session: Session; options: WebOptions
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
   await sweepRoutes(app, session);
-  await swarmRoutes(app, session, options);
+  await adhocLoadRoutes(app, session, options);
   await statsRoutes(app, session);
   await pageRoutes(app, session);
   app.addHook('preClose', async () => session.hub.close());

@@ -1,11 +1,12 @@
 /**
- * The balancer's backends and their rates, from HAProxy's `/stats;csv` (pure). The sweep's own
- * adapter (src/adapters/haproxy-stats.ts) reads only names and states to wait for replicas; a
- * person watching a sweep wants the numbers too: sessions now, requests per second, answers by
- * class, HAProxy's mean response time over its last 1024 requests.
+ * The balancer's backends and their rates, from HAProxy's `/stats;csv` (pure; the CSV is parsed by
+ * @rightsize/compose/haproxy-stats). The sweep's stack adapter reads only names and states to wait
+ * for replicas; a person watching a sweep wants the numbers too: sessions now, requests per
+ * second, answers by class, HAProxy's mean response time over its last 1024 requests.
  * `server-template` slots that Docker's DNS has not filled (`MAINT (resolution)`, no address)
  * are not backends and are left out.
  */
+import { isUp, parseHaproxyCsv, serverRows, type HaproxyStatsRow } from '@rightsize/compose/haproxy-stats';
 import { z } from 'zod';
 
 const num = (v: string | undefined): number | null => (v === undefined || v.trim() === '' ? null : Number.isFinite(Number(v)) ? Number(v) : null);
@@ -45,16 +46,7 @@ export const BalancerViewSchema = z
   .strict();
 export type BalancerView = z.infer<typeof BalancerViewSchema>;
 
-function table(text: string): Record<string, string>[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0]?.replace(/^#\s*/, '').split(',') ?? [];
-  return lines.slice(1).map((line) => {
-    const cells = line.split(',');
-    return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
-  });
-}
-
-function row(r: Record<string, string>): BackendRow {
+function row(r: HaproxyStatsRow): BackendRow {
   return {
     proxy: r.pxname ?? '',
     server: r.svname ?? '',
@@ -75,18 +67,18 @@ function row(r: Record<string, string>): BackendRow {
 
 /** The stats CSV -> the `backend` proxy's frontend, backend total and real servers. */
 export function parseBalancerCsv(text: string, options: { source: string; backend?: string; now?: Date }): BalancerView {
-  const rows = table(text);
-  if (rows.length === 0 || !('svname' in (rows[0] as object))) throw new Error(`not HAProxy stats CSV (no svname column): ${text.slice(0, 80)}`);
+  const rows = parseHaproxyCsv(text);
+  if (rows.length === 0) throw new Error(`not HAProxy stats CSV (no pxname, svname and status columns): ${text.slice(0, 80)}`);
   const backend = options.backend ?? 'api';
   const fe = rows.find((r) => r.pxname === backend && r.svname === 'FRONTEND');
   const be = rows.find((r) => r.pxname === backend && r.svname === 'BACKEND');
-  const servers = rows.filter((r) => r.pxname === backend && r.svname !== 'FRONTEND' && r.svname !== 'BACKEND' && (r.addr ?? '') !== '').map(row);
+  const servers = serverRows(rows, backend).filter((r) => (r.addr ?? '') !== '').map(row);
   return {
     source: options.source,
     read_at: (options.now ?? new Date()).toISOString(),
     frontend: fe ? { name: fe.pxname ?? backend, sessions_now: num(fe.scur), request_rate: num(fe.req_rate), requests_total: num(fe.req_tot) } : null,
     backend: be ? row(be) : null,
     servers,
-    up: servers.filter((s) => /^UP/.test(s.status)).length,
+    up: servers.filter(isUp).length,
   };
 }

@@ -3,29 +3,11 @@
  * stops sweeps until Ctrl-C) and `--serve` on a sweep (the page follows that sweep; Stop on the
  * page is Ctrl-C). Kept here so src/cli.ts only calls in.
  */
-import type { Sweep, SweepResult } from '../engine/sweep-engine.js';
-import { getSweepEnv } from '../config.js';
-import type { Plan } from '../plan/plan-schema.js';
-import type { ServeArgs } from '../cli-args.js';
+import type { PreparedSweep } from '../engine/sweep-factory.js';
+import type { SweepResult } from '../engine/sweep-engine.js';
 import { startWebServer, type WebServer } from './server.js';
-import { parseWebOptions, type WebOptionsInput } from './web-options.js';
-
-export function webOptionsFromArgs(args: ServeArgs, reportsRoot: string): WebOptionsInput {
-  const token = args.token ?? getSweepEnv().RIGHTSIZE_SWEEP_TOKEN ?? null;
-  return {
-    reportsRoot,
-    ...(args.host ? { host: args.host } : {}),
-    ...(args.port !== null ? { port: args.port } : {}),
-    ...(token ? { token } : {}),
-    ...(args.target ? { defaultTarget: args.target } : {}),
-    ...(args.statsUrl ? { statsUrl: args.statsUrl } : {}),
-  };
-}
-
-/** Refuses bad options (a public host without a token) before anything else starts. */
-export function checkServeArgs(args: ServeArgs, reportsRoot: string): void {
-  parseWebOptions(webOptionsFromArgs(args, reportsRoot));
-}
+import type { WebOptions } from './web-options.js';
+import type { WebPorts } from './web-ports.js';
 
 function announce(out: NodeJS.WritableStream, server: WebServer, tokenSet: boolean): void {
   out.write(`live page: ${server.url}/   (API: ${server.url}/docs/json, events: ${server.url}/events)${tokenSet ? '; mutating requests need the bearer token' : ''}\n`);
@@ -42,9 +24,9 @@ function untilSignal(): Promise<string> {
 }
 
 /** `npm run sweep -- serve`: until Ctrl-C; a sweep it started is stopped and cleaned up first. */
-export async function serveCommand(args: ServeArgs, reportsRoot: string, out: NodeJS.WritableStream): Promise<number> {
-  const options = webOptionsFromArgs(args, reportsRoot);
-  const server = await startWebServer({ options, log: (m) => process.stderr.write(`${m}\n`) });
+export async function serveCommand(input: { options: WebOptions; ports: WebPorts; out: NodeJS.WritableStream }): Promise<number> {
+  const { options, out } = input;
+  const server = await startWebServer({ options, ports: input.ports, log: (m) => process.stderr.write(`${m}\n`) });
   announce(out, server, Boolean(options.token));
   out.write('Ctrl-C stops the server (and a sweep or load it runs: the current trial is torn down, finished trials are kept)\n');
   const signal = await untilSignal();
@@ -63,13 +45,14 @@ export interface AttachedWeb {
 }
 
 /** `--serve`: the page follows this CLI's sweep; its Stop button aborts the CLI's controller. */
-export async function attachWeb(input: { args: ServeArgs; reportsRoot: string; sweep: Sweep; abort: AbortController; runId: string; dir: string; plan: Plan; owner: string; out: NodeJS.WritableStream }): Promise<AttachedWeb> {
-  const options = webOptionsFromArgs(input.args, input.reportsRoot);
-  const server = await startWebServer({ options, factory: null, log: (m) => process.stderr.write(`${m}\n`) });
+export async function attachWeb(input: { options: WebOptions; ports: Omit<WebPorts, 'factory'>; prepared: PreparedSweep; abort: AbortController; out: NodeJS.WritableStream }): Promise<AttachedWeb> {
+  const { options } = input;
+  const server = await startWebServer({ options, ports: { ...input.ports, factory: null }, log: (m) => process.stderr.write(`${m}\n`) });
   let hand!: (p: Promise<SweepResult>) => void;
   const result = new Promise<SweepResult>((resolve, reject) => (hand = (p) => p.then(resolve, reject)));
   result.catch(() => undefined); // the CLI reports the sweep's own failure
-  server.session.sweep.attach({ sweep: input.sweep, runId: input.runId, dir: input.dir, plan: input.plan, owner: input.owner, dispose: async () => undefined }, input.abort, result);
+  // the CLI cleans up its own sweep
+  server.session.sweep.attach({ ...input.prepared, dispose: async () => undefined }, input.abort, result);
   announce(input.out, server, Boolean(options.token));
   return {
     follow: (p) => hand(p),

@@ -1,11 +1,12 @@
 /**
  * The API's one error handler. Everything thrown becomes a SweepError from the one catalog
  * (src/errors.ts), answered as JSON with its code, the offending keys (a bad plan names
- * `plan.candidates.cpus[2]`, a bad swarm `user_count`), the details and what to do. A 500 says
- * nothing about internals; those go to the log. `success: false` is there for Locust scripts,
- * which test that field.
+ * `plan.candidates.cpus[2]`, a bad ad-hoc load `user_count`), the details and what to do. A 500
+ * says nothing about internals; those go to the log. `success: false` is there for Locust
+ * scripts, which test that field.
  */
 import { STATUS_CODES } from 'node:http';
+import { issueEntries } from '@rightsize/compose/kit/issues';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isSweepError, SweepError, type SweepErrorCode } from '../errors.js';
@@ -85,10 +86,9 @@ export class RequestError extends SweepError {
 
 /** zod issues of a request part (body, querystring) -> one SWEEP_ERR_BAD_REQUEST naming every key. */
 export function requestValidationError(issues: readonly z.core.$ZodIssue[], part: string): RequestError {
-  const items = issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...i.path, k], message: 'unknown key' })) : [{ path: i.path, message: i.message }]));
-  const keys = items.map((i) => i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n ? '.' : ''}${String(p)}`)).join('') || part);
-  const details = items.map((i, n) => `${keys[n]}: ${i.message}`);
-  return new RequestError(new SweepError('SWEEP_ERR_BAD_REQUEST', `${items.length} problem${items.length === 1 ? '' : 's'} in the request ${part}: ${details.slice(0, 3).join('; ')}`, { details }), [...new Set(keys)]);
+  const entries = issueEntries(issues, { root: part, unknownKey: 'unknown key' });
+  const details = entries.map((e) => `${e.key}: ${e.message}`);
+  return new RequestError(new SweepError('SWEEP_ERR_BAD_REQUEST', `${entries.length} problem${entries.length === 1 ? '' : 's'} in the request ${part}: ${details.slice(0, 3).join('; ')}`, { details }), [...new Set(entries.map((e) => e.key))]);
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {

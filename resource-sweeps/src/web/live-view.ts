@@ -87,7 +87,8 @@ export interface SweepView {
   p95_objective_ms: number | null;
 }
 
-export interface SwarmView {
+/** an ad-hoc load (POST /swarm) as the page sees it */
+export interface AdhocLoadView {
   run_id: string;
   host: string;
   user_count: number;
@@ -103,9 +104,10 @@ export interface SwarmView {
 
 export interface Snapshot {
   state: LocustState;
+  /** 'swarm' and `swarm` are the ad-hoc load, named after Locust's POST /swarm (the page reads these names) */
   mode: 'idle' | 'sweep' | 'swarm';
   sweep: SweepView | null;
-  swarm: SwarmView | null;
+  swarm: AdhocLoadView | null;
   warnings: string[];
 }
 
@@ -253,22 +255,22 @@ export function createLiveView(options: { now?: () => number } = {}) {
           return null;
       }
     },
-    swarmStarted(s: Omit<SwarmView, 'started_at' | 'finished_at' | 'error' | 'stopping' | 'load' | 'steps'>) {
+    adhocLoadStarted(s: Omit<AdhocLoadView, 'started_at' | 'finished_at' | 'error' | 'stopping' | 'load' | 'steps'>) {
       view.mode = 'swarm';
       view.state = 'spawning';
       view.swarm = { ...s, started_at: now(), finished_at: null, error: null, stopping: false, load: [], steps: [] };
     },
-    swarmProgress(point: LoadPoint, spawning: boolean) {
+    adhocLoadProgress(point: LoadPoint, spawning: boolean) {
       if (!view.swarm) return;
       push(view.swarm.load, point, MAX_LOAD_POINTS);
       if (!view.swarm.stopping) view.state = spawning ? 'spawning' : 'running';
     },
-    swarmStopping() {
+    adhocLoadStopping() {
       if (!view.swarm) return;
       view.swarm.stopping = true;
       view.state = 'stopping';
     },
-    swarmFinished(result: { steps: TrialDone['steps']; error: string | null }) {
+    adhocLoadFinished(result: { steps: TrialDone['steps']; error: string | null }) {
       if (!view.swarm) return;
       Object.assign(view.swarm, { steps: result.steps, error: result.error, finished_at: now() });
       view.state = 'stopped';

@@ -61,7 +61,7 @@ const numberish = (what: string) =>
   });
 
 /** POST /swarm, like Locust's: form-encoded or JSON. Limits come from the server's options. */
-export function swarmBodySchema(limits: { maxUsers: number; maxRunTimeS: number }) {
+export function adhocLoadBodySchema(limits: { maxUsers: number; maxRunTimeS: number }) {
   return z
     .object({
       user_count: numberish('user_count').pipe(z.number().int('user_count must be a whole number').min(1).max(limits.maxUsers)).describe('users to run (closed model: each sends a prediction, then thinks 1-2.5 s)'),
@@ -87,9 +87,9 @@ export function swarmBodySchema(limits: { maxUsers: number; maxRunTimeS: number 
     })
     .strict();
 }
-export type SwarmBody = z.output<ReturnType<typeof swarmBodySchema>>;
+export type AdhocLoadBody = z.output<ReturnType<typeof adhocLoadBodySchema>>;
 
-export const SwarmResponseSchema = z
+export const AdhocLoadResponseSchema = z
   .object({
     success: z.literal(true),
     message: z.string(),

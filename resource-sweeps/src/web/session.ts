@@ -4,23 +4,19 @@
  * reads the balancer while load runs. The HTTP routes are thin shells over this.
  */
 import { SweepError } from '../errors.js';
-import type { BalancerSource } from './adapters/balancer-source.js';
+import { createAdhocLoadControl } from './adhoc-load.js';
 import type { BalancerView } from './balancer.js';
 import { createEventHub } from './event-hub.js';
 import { createLiveStats } from './live-stats.js';
 import { createLiveView } from './live-view.js';
 import { buildStatsRequests, type RunInfo } from './locust-stats.js';
 import type { SweepStatus } from './schemas.js';
-import { createSweepControl, type SweepFactory } from './sweep-control.js';
-import { createSwarmControl, type RunLoadFn } from './swarm-control.js';
+import { createSweepControl } from './sweep-control.js';
 import type { WebOptions } from './web-options.js';
+import type { WebPorts } from './web-ports.js';
 
-export interface SessionOptions {
+export interface SessionOptions extends WebPorts {
   options: WebOptions;
-  /** builds sweeps for POST /api/sweep; null when the server only follows the CLI's sweep */
-  factory: SweepFactory | null;
-  runLoad: RunLoadFn;
-  balancer: BalancerSource;
   now?: () => number;
   log?: (message: string) => void;
   tickMs?: number;
@@ -40,10 +36,10 @@ export function createSession(opts: SessionOptions) {
   };
 
   // each control asks the other whether it runs: one load on the machine at a time
-  const swarmRef: { running(): boolean } = { running: () => false };
-  const sweep = createSweepControl({ factory: opts.factory, view, stats, hub, now, beginRun, log, setOwner: (o) => opts.balancer.setOwner(o), isSwarmRunning: () => swarmRef.running() });
-  const swarm = createSwarmControl({ runLoad: opts.runLoad, options: opts.options, view, stats, hub, now, beginRun, log, isSweepRunning: () => sweep.running() });
-  swarmRef.running = swarm.running;
+  const adhocLoadRef: { running(): boolean } = { running: () => false };
+  const sweep = createSweepControl({ factory: opts.factory, requestPath: opts.load.requestPath, view, stats, hub, now, beginRun, log, setOwner: (o) => opts.balancer.setOwner(o), isAdhocLoadRunning: () => adhocLoadRef.running() });
+  const adhocLoad = createAdhocLoadControl({ load: opts.load, options: opts.options, view, stats, hub, now, beginRun, log, isSweepRunning: () => sweep.running() });
+  adhocLoadRef.running = adhocLoad.running;
 
   const statsRequests = () => buildStatsRequests({ view: view.snapshot(), stats, run, nowMs: now() });
 
@@ -99,7 +95,7 @@ export function createSession(opts: SessionOptions) {
     stats,
     hub,
     sweep,
-    swarm,
+    adhocLoad,
     status,
     statsRequests,
     /** the balancer's backends now (read on demand when no load runs) */
@@ -118,8 +114,8 @@ export function createSession(opts: SessionOptions) {
     async close(): Promise<void> {
       clearInterval(timer);
       if (sweep.running()) sweep.stop();
-      if (swarm.running()) swarm.stop();
-      await Promise.all([sweep.settled(), swarm.settled()]);
+      if (adhocLoad.running()) adhocLoad.stop();
+      await Promise.all([sweep.settled(), adhocLoad.settled()]);
       hub.close();
     },
   };

@@ -5,36 +5,21 @@
  * engine's signal: the current trial is torn down (the runner's `finally`), finished trials
  * stay in results.jsonl, and the run can be resumed.
  */
-import { requestPath } from '../adapters/request-body.js';
 import type { SweepEventName, SweepEvents } from '../engine/events.js';
-import type { Sweep } from '../engine/sweep-engine.js';
+import type { PreparedSweep, SweepRequest } from '../engine/sweep-factory.js';
 import { isSweepError, SweepError } from '../errors.js';
-import type { Plan } from '../plan/plan-schema.js';
 import type { EventHub } from './event-hub.js';
 import type { LiveStats, StepLatency } from './live-stats.js';
 import type { LiveView } from './live-view.js';
 import type { RunInfo } from './locust-stats.js';
-
-export type SweepRequest = { kind: 'new'; plan: Plan; source: string; runId: string | null } | { kind: 'resume'; run: string };
-
-/** A sweep ready to run: built by a factory (Docker in real use, a synthetic runner in tests). */
-export interface PreparedSweep {
-  sweep: Sweep;
-  runId: string;
-  dir: string;
-  plan: Plan;
-  /** the owner label value of its Docker objects (finds the trial's balancer); null without Docker */
-  owner: string | null;
-  /** removes what is left of it in Docker; run after the sweep ends */
-  dispose(): Promise<void>;
-}
-export type SweepFactory = (request: SweepRequest, signal: AbortSignal) => Promise<PreparedSweep>;
+import type { LoadPort, SweepFactory } from './web-ports.js';
 
 export interface SweepControlDeps {
   view: LiveView;
   stats: LiveStats;
   hub: EventHub;
   now: () => number;
+  requestPath: LoadPort['requestPath'];
   /** the trial's balancer is looked for under this owner while the sweep runs */
   setOwner(owner: string | null): void;
   beginRun(run: RunInfo): void;
@@ -49,7 +34,7 @@ interface Active {
   clock: Map<number, { t0: number; lastElapsed: number }>;
 }
 
-export function createSweepControl(deps: SweepControlDeps & { factory: SweepFactory | null; isSwarmRunning(): boolean }) {
+export function createSweepControl(deps: SweepControlDeps & { factory: SweepFactory | null; isAdhocLoadRunning(): boolean }) {
   let active: Active | null = null;
   /** run folders this server has followed, by run id: their reports may be served */
   const runs = new Map<string, string>();
@@ -90,7 +75,7 @@ export function createSweepControl(deps: SweepControlDeps & { factory: SweepFact
     const a: Active = { prepared, abort, done: Promise.resolve(), clock: new Map() };
     runs.set(prepared.runId, prepared.dir);
     deps.view.sweepStarted({ run_id: prepared.runId, dir: prepared.dir });
-    deps.beginRun({ kind: 'sweep', id: prepared.runId, started_at_ms: deps.now(), label: `sweep ${prepared.runId}`, method: 'POST', name: requestPath(prepared.plan.target.protocol) });
+    deps.beginRun({ kind: 'sweep', id: prepared.runId, started_at_ms: deps.now(), label: `sweep ${prepared.runId}`, method: 'POST', name: deps.requestPath(prepared.plan.target.protocol) });
     deps.setOwner(prepared.owner);
     const off = prepared.sweep.events.onAny((name, payload) => onEvent(a, name, payload));
     deps.hub.broadcast('view:state', deps.view.snapshot());
@@ -121,7 +106,7 @@ export function createSweepControl(deps: SweepControlDeps & { factory: SweepFact
     async start(request: SweepRequest): Promise<void> {
       if (!deps.factory) throw new SweepError('SWEEP_ERR_BUSY', 'this server follows the sweep it was started with; start another with `npm run sweep -- serve`');
       if (running()) throw new SweepError('SWEEP_ERR_BUSY', `sweep ${active?.prepared.runId} is running`, { hint: 'POST /api/sweep/stop first, or wait for it to end' });
-      if (deps.isSwarmRunning()) throw new SweepError('SWEEP_ERR_BUSY', 'an ad-hoc load is running: it would distort the sweep', { hint: 'GET /stop first' });
+      if (deps.isAdhocLoadRunning()) throw new SweepError('SWEEP_ERR_BUSY', 'an ad-hoc load is running: it would distort the sweep', { hint: 'GET /stop first' });
       const abort = new AbortController();
       const prepared = await deps.factory(request, abort.signal);
       // checked again: a second request may have started a sweep while this one was being prepared

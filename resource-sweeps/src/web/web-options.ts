@@ -5,7 +5,9 @@
  * server that could start load on this machine is not left open to the network by accident.
  */
 import { isIP } from 'node:net';
+import { formatIssues } from '@rightsize/compose/kit/issues';
 import { z } from 'zod';
+import { getSweepEnv } from '../config.js';
 import { SweepError } from '../errors.js';
 
 /** Locust's web UI port: people coming from Locust find the page where they expect it. */
@@ -23,7 +25,7 @@ export const WebOptionsSchema = z
     defaultTarget: z.string().url().default('http://127.0.0.1:8080'),
     /** HAProxy stats of a stack this server did not start (docker-compose up): read when no trial stack is up */
     statsUrl: z.string().url().default('http://127.0.0.1:8404/stats;csv'),
-    swarm: z
+    adhocLoad: z
       .object({
         /** every ad-hoc load stops by itself: run_time defaults to this... */
         defaultRunTimeS: z.number().positive().default(120),
@@ -49,7 +51,7 @@ export function isLoopbackHost(host: string): boolean {
 export function parseWebOptions(input: WebOptionsInput): WebOptions {
   const parsed = WebOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`);
+    const issues = formatIssues(parsed.error.issues, { root: '(options)' });
     throw new SweepError('SWEEP_ERR_ARGS', 'invalid options for the live page', { key: `--${String(parsed.error.issues[0]?.path[0] ?? 'port')}`, details: issues, hint: 'npm run sweep -- --help' });
   }
   const options = parsed.data;
@@ -64,5 +66,27 @@ export function parseWebOptions(input: WebOptionsInput): WebOptions {
   if (options.token !== null && options.token.length < MIN_TOKEN_LENGTH) {
     throw new SweepError('SWEEP_ERR_ARGS', `the token is ${options.token.length} characters; use at least ${MIN_TOKEN_LENGTH}`, { key: '--token', hint: 'e.g. --token "$(openssl rand -hex 16)"' });
   }
-  return Object.freeze({ ...options, swarm: Object.freeze({ ...options.swarm }) });
+  return Object.freeze({ ...options, adhocLoad: Object.freeze({ ...options.adhocLoad }) });
+}
+
+/** The live page's command-line flags (`serve`, `--serve`), as src/cli-args.ts reads them; null: not given. */
+export interface ServeArgs {
+  host: string | null;
+  port: number | null;
+  token: string | null;
+  target: string | null;
+  statsUrl: string | null;
+}
+
+/** The flags (and RIGHTSIZE_SWEEP_TOKEN) as options, checked: a bad one is refused before anything else starts. */
+export function webOptionsFromArgs(args: ServeArgs, reportsRoot: string): WebOptions {
+  const token = args.token ?? getSweepEnv().RIGHTSIZE_SWEEP_TOKEN ?? null;
+  return parseWebOptions({
+    reportsRoot,
+    ...(args.host ? { host: args.host } : {}),
+    ...(args.port !== null ? { port: args.port } : {}),
+    ...(token ? { token } : {}),
+    ...(args.target ? { defaultTarget: args.target } : {}),
+    ...(args.statsUrl ? { statsUrl: args.statsUrl } : {}),
+  });
 }

@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseServiceLs, parseStackPs } from '@rightsize/compose/docker-parse';
 import { parse } from 'yaml';
 import { converged, swarmOverride } from '../../src/adapters/swarm-stack.js';
-import { failedTasks, parseServiceReplicas, shortServiceName } from '../../src/adapters/swarm-stacks.js';
+import { failedTasks, replicasByService, shortServiceName } from '../../src/adapters/swarm-stacks.js';
 import { ENTERED_BY_LABEL, USER_LABEL_PREFIX, swarmUse } from '../../src/adapters/swarm-mode.js';
 
 test('the override publishes the balancer in host mode on the trial ports, and no task is replaced', () => {
@@ -27,7 +28,7 @@ test('the override publishes the balancer in host mode on the trial ports, and n
 });
 
 test('service replicas are read by short name, "max per node" suffixes included', () => {
-  const r = parseServiceReplicas('rs-sweep-1-ab-t1a1', 'rs-sweep-1-ab-t1a1_api\t2/3\nrs-sweep-1-ab-t1a1_lb\t1/1 (max 1 per node)\n\n');
+  const r = replicasByService('rs-sweep-1-ab-t1a1', parseServiceLs('rs-sweep-1-ab-t1a1_api\t2/3\nrs-sweep-1-ab-t1a1_lb\t1/1 (max 1 per node)\n\n'));
   assert.deepEqual(r, { api: { running: 2, desired: 3 }, lb: { running: 1, desired: 1 } });
   assert.equal(converged(r, { api: 3, lb: 1 }), false);
   assert.equal(converged({ ...r, api: { running: 3, desired: 3 } }, { api: 3, lb: 1 }), true);
@@ -44,7 +45,7 @@ test('failed and rejected tasks are found, running and shut-down ones are not', 
     's_api.2\tRejected 2 seconds ago\tNo such image: nope:latest',
     's_lb.1\tShutdown 1 second ago\t',
   ].join('\n');
-  assert.deepEqual(failedTasks(text), [
+  assert.deepEqual(failedTasks(parseStackPs(text)), [
     { name: 's_api.1', state: 'Failed 10 seconds ago', error: 'task: non-zero exit (137)' },
     { name: 's_api.2', state: 'Rejected 2 seconds ago', error: 'No such image: nope:latest' },
   ]);

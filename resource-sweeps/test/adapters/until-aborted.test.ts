@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { untilAborted } from '../../src/adapters/compose-stack.js';
+import { untilAborted } from '../../src/adapters/stack-common.js';
 import { SweepError } from '../../src/errors.js';
 
 test('waiting for the stack gives way to Ctrl-C at once, and the abandoned wait cannot crash the process', async () => {

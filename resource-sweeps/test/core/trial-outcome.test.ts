@@ -137,7 +137,7 @@ test('per-step API usage sums replicas and compares with the summed limit', () =
 test('open-model steps (request rates) are judged as the users they stand for', () => {
   const summary = makeLoadSummary([{ users: 500 }, { users: 1000, p95: 400 }]);
   const rated = { ...summary, steps: summary.steps.map((s) => ({ ...s, target: { kind: 'rate' as const, value: s.target.value / 2 } })) };
-  const o = evaluateTrial({ summary: rated, samples: makeSamples({ seconds: 20 }), host: makeHostSamples(20), objective, ladder: LADDER, trialLadder: [500, 1000, 1500, 2000] });
+  const o = evaluateTrial({ summary: rated, samples: makeSamples({ seconds: 20 }), host: makeHostSamples(20), objective, ladder: LADDER, trialSteps: [500, 1000, 1500, 2000].map((users) => ({ users, kind: 'rate' as const, target: users / 2 })) });
   assert.deepEqual(o.steps.map((s) => s.users), [500, 1000]);
   assert.equal(o.held_users, 500);
   assert.equal(o.upper_users, 500);

@@ -11,19 +11,20 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDocker, OWNER_LABEL } from '@rightsize/compose/docker';
+import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
 import { createCgroupReader } from '../../src/adapters/cgroup.js';
 import { createComposeStackAdapter } from '../../src/adapters/compose-stack.js';
 import { createDockerTrialRunner } from '../../src/adapters/docker-trial-runner.js';
 import { createLoadtestDriver } from '../../src/adapters/load-driver.js';
-import { createSweepOwner, parseSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
+import { createSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
 import { configKey } from '../../src/core/config-space.js';
 import { createSweep } from '../../src/engine/sweep-engine.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID } from '../../src/results/trial-record.js';
 import { composeFilesFromEnv, machineInfo } from '../../src/run-setup.js';
+import { leftovers } from '../support/leftovers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN = path.resolve(here, '../../plans/ci-e2e.yaml');
@@ -31,11 +32,6 @@ const CLI = path.resolve(here, '../../src/cli.ts');
 const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1'];
 const docker = createDocker();
 
-async function leftovers(owner: string): Promise<number> {
-  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => parseSweepOwner(c.labels[OWNER_LABEL] ?? '')?.owner === owner);
-  const networks = (await docker.cli(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Label "${OWNER_LABEL}"}}`])).stdout.split('\n').filter((v) => parseSweepOwner(v)?.owner === owner);
-  return containers.length + networks.length;
-}
 
 test('a small sweep on the real engine reports a minimum whose own trial held the target', { timeout: 15 * 60_000 }, async (t) => {
   if (!(await requireDocker(t, { images: IMAGES }))) return;
@@ -73,7 +69,7 @@ test('a small sweep on the real engine reports a minimum whose own trial held th
   for (const phase of ['up', 'healthy', 'warmup', 'load', 'down']) assert.ok(phases.includes(phase), phase);
   const html = await readFile(path.join(dir, 'report.html'), 'utf8');
   assert.match(html, /<svg/);
-  assert.equal(await leftovers(owner), 0, 'every trial was torn down');
+  assert.equal((await leftovers(owner)).length, 0, 'every trial was torn down');
 });
 
 test('Ctrl-C during a trial tears the stack down, keeps finished trials and exits 130', { timeout: 10 * 60_000 }, async (t) => {
@@ -97,12 +93,12 @@ test('Ctrl-C during a trial tears the stack down, keeps finished trials and exit
   const owner = /project (rs-sweep-\d+-[0-9a-f]+)-t/.exec(output)?.[1];
   assert.ok(owner, `no project in output:\n${output}`);
   t.after(() => removeSweepOwner(docker, owner));
-  assert.ok((await leftovers(owner)) > 0, 'the trial stack is up');
+  assert.ok((await leftovers(owner)).length > 0, 'the trial stack is up');
   child.kill('SIGINT');
   const code = await exited;
   assert.equal(code, 130, output);
   assert.match(output, /stopping: tearing down the current trial/);
-  assert.equal(await leftovers(owner), 0, 'nothing of the sweep is left in Docker');
+  assert.equal((await leftovers(owner)).length, 0, 'nothing of the sweep is left in Docker');
   const results = await readFile(path.join(reports, 'sigint', 'results.jsonl'), 'utf8').catch(() => '');
   assert.equal(results, '', 'the interrupted trial is not recorded as finished');
   assert.match(await readFile(path.join(reports, 'sigint', 'report.md'), 'utf8'), /INCOMPLETE|did not finish/);

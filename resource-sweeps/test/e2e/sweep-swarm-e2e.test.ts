@@ -12,38 +12,30 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDocker, OWNER_LABEL } from '@rightsize/compose/docker';
+import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
 import { createCgroupReader } from '../../src/adapters/cgroup.js';
 import { createDockerTrialRunner } from '../../src/adapters/docker-trial-runner.js';
 import { createLoadtestDriver } from '../../src/adapters/load-driver.js';
 import { createStackAdapter } from '../../src/adapters/stack-adapter.js';
-import { createSweepOwner, parseSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
-import { swarmState } from '../../src/adapters/swarm-mode.js';
+import { createSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
 import { configKey } from '../../src/core/config-space.js';
 import { createSweep } from '../../src/engine/sweep-engine.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID } from '../../src/results/trial-record.js';
 import { machineInfo } from '../../src/run-setup.js';
+import { leftovers } from '../support/leftovers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN = path.resolve(here, '../../plans/ci-swarm.yaml');
 const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1'];
 const docker = createDocker();
 
-async function leftovers(owner: string): Promise<string[]> {
-  const mine = (v: string) => parseSweepOwner(v)?.owner === owner;
-  const ls = async (args: string[]) => (await docker.cli(args).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(mine);
-  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => mine(c.labels[OWNER_LABEL] ?? '')).map((c) => `container ${c.name}`);
-  const networks = (await ls(['network', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Label "${OWNER_LABEL}"}}`])).map((n) => `network of ${n}`);
-  const services = (await ls(['service', 'ls', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Label "${OWNER_LABEL}"}}`])).map((s) => `service of ${s}`);
-  return [...containers, ...networks, ...services];
-}
 
 test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum, nothing left, swarm mode as it was', { timeout: 15 * 60_000 }, async (t) => {
   if (!(await requireDocker(t, { images: IMAGES }))) return;
-  const before = await swarmState(docker);
+  const before = await docker.swarmState();
   if (before.active) t.diagnostic('engine already in swarm mode: the sweep uses it and must leave it on');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rs-sweep-swarm-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -63,7 +55,7 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
   let activeDuringTrial = false;
   sweep.events.on('trial:phase', (e) => {
     details.push(`${e.phase}: ${e.detail ?? ''}`);
-    if (e.phase === 'healthy') void swarmState(docker).then((s) => (activeDuringTrial ||= s.active));
+    if (e.phase === 'healthy') void docker.swarmState().then((s) => (activeDuringTrial ||= s.active));
   });
   sweep.events.on('trial:end', (e) => t.diagnostic(`trial #${e.record.index} ${configKey(e.record.config)}: ${e.record.outcome.end}, held ${e.record.outcome.held_users}, ${Math.round(e.record.duration_s)} s; ${e.record.outcome.failed_step?.reasons.map((r) => r.detail).join('; ') ?? ''}`));
   const { summary } = await sweep.run();
@@ -92,5 +84,5 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
   assert.ok((step.api.cpu_pct_avg ?? 0) > 0);
 
   assert.deepEqual(await leftovers(owner), [], 'every stack was removed');
-  assert.equal((await swarmState(docker)).active, before.active, 'swarm mode is as it was before the sweep');
+  assert.equal((await docker.swarmState()).active, before.active, 'swarm mode is as it was before the sweep');
 });

@@ -160,7 +160,7 @@ test('a stack that never comes up stops the sweep after three trials in a row, k
     ...runner,
     async run(spec, hooks, signal) {
       const record = await runner.run(spec, hooks, signal);
-      return { ...record, outcome: { ...record.outcome, held_users: 0, upper_users: null, valid: false, end: 'invalid', steps: [], failed_step: { users: spec.ladder[0] ?? 0, reasons: [{ kind: 'infrastructure', detail: 'compose up failed: rlimit' }], machine_bound: false, limit_binding: null } } };
+      return { ...record, outcome: { ...record.outcome, held_users: 0, upper_users: null, valid: false, end: 'invalid', steps: [], failed_step: { users: spec.steps[0]?.users ?? 0, reasons: [{ kind: 'infrastructure', detail: 'compose up failed: rlimit' }], machine_bound: false, limit_binding: null } } };
     },
   };
   await assert.rejects(createSweep({ store: createRunStore({ dir }), meta: meta(), runner: broken }).run(), (e: unknown) => {

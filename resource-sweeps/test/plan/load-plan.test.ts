@@ -4,7 +4,8 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parsePlanYaml, loadPlanFile } from '../../src/plan/load-plan.js';
-import { loadSteps, PlanSchema } from '../../src/plan/plan-schema.js';
+import { userLadder } from '../../src/plan/load-contract.js';
+import { PlanSchema } from '../../src/plan/plan-schema.js';
 import { SweepError } from '../../src/errors.js';
 
 function planError(text: string): SweepError {
@@ -23,7 +24,7 @@ test('an empty plan resolves to the default plan: 500..10000 users by 500, p95 2
   assert.equal(plan.target.image, 'rightsize-api:latest');
   assert.equal(plan.load.engine, 'k6');
   assert.deepEqual(plan.load.users, { from: 500, to: 10_000, step: 500 });
-  assert.equal(loadSteps(plan.load.users).length, 20);
+  assert.equal(userLadder(plan).length, 20);
   assert.equal(plan.objective.p95_ms, 200);
   assert.equal(plan.objective.max_error_rate, 0.01);
   assert.equal(plan.objective.allow_oom_kill, false);

@@ -7,6 +7,7 @@ import { parseLoadSummary, type LoadSummary } from '@rightsize/loadtest/summary-
 import type { ContainerSample, HostSample } from '../../src/core/samples.js';
 import { evaluateTrial } from '../../src/core/trial-outcome.js';
 import type { TrialConfig } from '../../src/core/config-space.js';
+import { userLadder } from '../../src/plan/load-contract.js';
 import { PlanSchema, type Plan } from '../../src/plan/plan-schema.js';
 import { TRIAL_SCHEMA_ID, type TrialRecord } from '../../src/results/trial-record.js';
 
@@ -141,9 +142,7 @@ export function makeRecord(spec: RecordSpec): TrialRecord {
   const summary = makeLoadSummary(spec.steps);
   const seconds = spec.steps.length * 10;
   const samples = makeSamples({ seconds, replicas: spec.config.replicas, cpuLimit: spec.config.cpus, memLimitMib: spec.config.memory_mib, ...spec.samples });
-  const ladder: number[] = [];
-  for (let u = plan.load.users.from; u <= plan.load.users.to; u += plan.load.users.step) ladder.push(u);
-  const outcome = evaluateTrial({ summary, samples, host: makeHostSamples(seconds), objective: plan.objective, ladder });
+  const outcome = evaluateTrial({ summary, samples, host: makeHostSamples(seconds), objective: plan.objective, ladder: userLadder(plan) });
   return {
     schema: TRIAL_SCHEMA_ID,
     run_id: 'run-test',

@@ -1,14 +1,14 @@
 /**
  * A TrialRunner without Docker: each configuration has a capacity (users); steps up to it have
  * a low p95, the first above it a p95 over the objective. Records are built by the real
- * evaluateTrial from synthetic load summaries and samples, so the engine, the store, the
+ * recordTrial from synthetic load summaries and samples, so the engine, the store, the
  * summary and the reports all see real-shaped data.
  */
 import { configKey } from '../../src/core/config-space.js';
-import { evaluateTrial } from '../../src/core/trial-outcome.js';
+import { recordTrial } from '../../src/engine/record-trial.js';
 import { abortedError } from '../../src/errors.js';
 import type { TrialRunner, TrialSpec } from '../../src/engine/trial-runner.js';
-import { TRIAL_SCHEMA_ID, type TrialRecord } from '../../src/results/trial-record.js';
+import type { TrialRecord } from '../../src/results/trial-record.js';
 import { makeHostSamples, makeLoadSummary, makeSamples, type StepSpec } from './fixtures.js';
 
 export interface SyntheticRunnerOptions {
@@ -36,7 +36,7 @@ export function createSyntheticRunner(options: SyntheticRunnerOptions): TrialRun
       ran.push(spec);
       const capacity = options.capacity.get(configKey(spec.config)) ?? 0;
       const steps: StepSpec[] = [];
-      for (const users of spec.ladder) {
+      for (const { users } of spec.steps) {
         const generatorValid = options.generatorLimit === undefined || users <= options.generatorLimit;
         const pass = users <= capacity;
         steps.push({ users, p95: pass ? 40 + users / 1000 : 450, generatorValid, rps: Math.min(users, capacity) / 2 });
@@ -46,27 +46,19 @@ export function createSyntheticRunner(options: SyntheticRunnerOptions): TrialRun
       const summary = makeLoadSummary(steps);
       const seconds = steps.length * 10;
       const samples = makeSamples({ seconds, replicas: spec.config.replicas, cpuLimit: spec.config.cpus, memLimitMib: spec.config.memory_mib, cpuPct: () => spec.config.cpus * 80, throttledShare: 0.3 });
-      const ladder = [];
-      for (let u = spec.plan.load.users.from; u <= spec.plan.load.users.to; u += spec.plan.load.users.step) ladder.push(u);
-      const outcome = evaluateTrial({ summary, samples, host: makeHostSamples(seconds), objective: spec.plan.objective, ladder });
       hooks.phase('down', 'synthetic');
-      return {
-        schema: TRIAL_SCHEMA_ID,
-        run_id: spec.run_id,
-        index: spec.index,
-        attempt: spec.attempt,
-        config: spec.config,
-        start_users: spec.ladder[0] ?? 0,
-        known_held_users: spec.known_held_users,
-        started_at: summary.started_at,
-        finished_at: summary.finished_at,
-        duration_s: seconds + 25,
-        outcome,
-        usage: {},
-        load: { engine: 'synthetic', engine_version: '0', target_url: 'http://lb:8080/predict', summary_file: null },
-        samples_file: null,
+      const started = new Date(summary.started_at);
+      return recordTrial(spec, {
+        started,
+        finished: new Date(started.getTime() + (seconds + 25) * 1000),
+        load: { summary, summaryFile: null },
+        samples,
+        host: makeHostSamples(seconds),
+        startupEvents: [],
         notes: [],
-      };
+        targetUrl: summary.target_url,
+        samplesFile: null,
+      });
     },
   };
 }

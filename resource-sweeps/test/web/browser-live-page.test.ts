@@ -15,8 +15,10 @@ import { chromium, type Page } from 'playwright-core';
 import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
 import { removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
+import { createDockerWebPorts } from '../../src/adapters/docker-web-ports.js';
 import { startWebServer } from '../../src/web/server.js';
-import { leftovers } from './support/leftovers.js';
+import { parseWebOptions } from '../../src/web/web-options.js';
+import { leftovers } from '../support/leftovers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts');
@@ -48,7 +50,8 @@ test('the live page shows a running sweep: numbers change, the map fills in, the
   t.after(() => rm(profile, { recursive: true, force: true }));
   await mkdir(ARTIFACTS, { recursive: true });
 
-  const server = await startWebServer({ options: { reportsRoot: reports, port: 0, statsUrl: 'http://127.0.0.1:9/stats;csv' }, docker, log: (m) => t.diagnostic(m) });
+  const options = parseWebOptions({ reportsRoot: reports, port: 0, statsUrl: 'http://127.0.0.1:9/stats;csv' });
+  const server = await startWebServer({ options, ports: createDockerWebPorts({ options, docker }), log: (m) => t.diagnostic(m) });
   t.after(() => server.close());
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

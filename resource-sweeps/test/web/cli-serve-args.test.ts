@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli-args.js';
 import { SweepError } from '../../src/errors.js';
-import { checkServeArgs, webOptionsFromArgs } from '../../src/web/cli-serve.js';
+import { webOptionsFromArgs } from '../../src/web/web-options.js';
 
 function argsKey(argv: string[]): string | undefined {
   try {
@@ -32,6 +32,6 @@ test('live page flags without --serve, and bad ports, are refused naming the fla
 
 test('a public bind without a token is refused before anything starts', () => {
   const args = { host: '0.0.0.0', port: null, token: null, target: null, statsUrl: null };
-  assert.throws(() => checkServeArgs(args, '/tmp'), (e: unknown) => e instanceof SweepError && e.key === '--token');
+  assert.throws(() => webOptionsFromArgs(args, '/tmp'), (e: unknown) => e instanceof SweepError && e.key === '--token');
   assert.equal(webOptionsFromArgs({ ...args, token: 't'.repeat(20) }, '/tmp').token, 't'.repeat(20));
 });

@@ -11,8 +11,10 @@ import path from 'node:path';
 import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
 import { removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
+import { createDockerWebPorts } from '../../src/adapters/docker-web-ports.js';
 import { startWebServer } from '../../src/web/server.js';
-import { leftovers } from './support/leftovers.js';
+import { parseWebOptions } from '../../src/web/web-options.js';
+import { leftovers } from '../support/leftovers.js';
 import { waitFor } from './support/web-kit.js';
 
 const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1'];
@@ -30,7 +32,8 @@ test('stopping a sweep over HTTP tears its trial down and leaves no container be
   if (!(await requireDocker(t, { images: IMAGES }))) return;
   const reports = await mkdtemp(path.join(os.tmpdir(), 'rs-web-docker-'));
   t.after(() => rm(reports, { recursive: true, force: true }));
-  const server = await startWebServer({ options: { reportsRoot: reports, port: 0, statsUrl: 'http://127.0.0.1:9/stats;csv' }, docker, log: (m) => t.diagnostic(m) });
+  const options = parseWebOptions({ reportsRoot: reports, port: 0, statsUrl: 'http://127.0.0.1:9/stats;csv' });
+  const server = await startWebServer({ options, ports: createDockerWebPorts({ options, docker }), log: (m) => t.diagnostic(m) });
   t.after(() => server.close());
   const api = (p: string, init?: RequestInit) => fetch(`${server.url}${p}`, init);
 

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { SweepRequest } from '../../engine/sweep-factory.js';
 import { isSweepError, SweepError } from '../../errors.js';
 import { loadPlanFile, parsePlanObject } from '../../plan/load-plan.js';
 import { PlanSchema } from '../../plan/plan-schema.js';
@@ -13,7 +14,6 @@ import { QUICK_PLAN } from '../../run-setup.js';
 import { ErrorBodySchema, planErrorKeys, RequestError } from '../http-errors.js';
 import { ResumeBodySchema, StartSweepBodySchema, SweepStatusSchema, type StartSweepBody } from '../schemas.js';
 import type { Session } from '../session.js';
-import type { SweepRequest } from '../sweep-control.js';
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 503: ErrorBodySchema };
 

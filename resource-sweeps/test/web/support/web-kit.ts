@@ -12,15 +12,14 @@ import { configKey } from '../../../src/core/config-space.js';
 import type { TrialRunner } from '../../../src/engine/trial-runner.js';
 import { createSweep } from '../../../src/engine/sweep-engine.js';
 import { abortedError } from '../../../src/errors.js';
+import { createLoadPort, type RunLoadFn } from '../../../src/adapters/load-port.js';
 import { createRunStore } from '../../../src/results/run-store.js';
 import { RUN_SCHEMA_ID, type RunMeta } from '../../../src/results/trial-record.js';
 import { makeRunId, resolveRunDir } from '../../../src/run-setup.js';
-import type { BalancerSource } from '../../../src/web/adapters/balancer-source.js';
 import { buildWebApp } from '../../../src/web/app.js';
 import { createSession, type Session } from '../../../src/web/session.js';
-import type { SweepFactory } from '../../../src/web/sweep-control.js';
-import type { RunLoadFn } from '../../../src/web/swarm-control.js';
 import { parseWebOptions, type WebOptionsInput } from '../../../src/web/web-options.js';
+import type { BalancerSource, SweepFactory } from '../../../src/web/web-ports.js';
 import { createSyntheticRunner } from '../../support/synthetic-runner.js';
 
 /** a small plan the synthetic runner answers: r1 holds 200 users from 0.5 CPU, r2 from 0.25 */
@@ -83,7 +82,7 @@ export async function createKit(t: TestContext, options: { web?: Partial<WebOpti
   const reportsRoot = await mkdtemp(path.join(tmpdir(), 'rs-web-'));
   t.after(() => rm(reportsRoot, { recursive: true, force: true }));
   const web = parseWebOptions({ reportsRoot, ...options.web });
-  const session = createSession({ options: web, factory: syntheticFactory(reportsRoot, options.trialMs ?? 0), runLoad: options.runLoad ?? refuseLoad, balancer: options.balancer ?? noBalancer, log: () => undefined, tickMs: 200 });
+  const session = createSession({ options: web, factory: syntheticFactory(reportsRoot, options.trialMs ?? 0), load: createLoadPort({ runLoad: options.runLoad ?? refuseLoad }), balancer: options.balancer ?? noBalancer, log: () => undefined, tickMs: 200 });
   const app = await buildWebApp({ session, options: web });
   app.addHook('onClose', async () => session.close());
   t.after(() => app.close());

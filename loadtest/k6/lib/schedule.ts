@@ -1,15 +1,17 @@
 /**
- * The step plan: which load each step offers and when it starts and ends.
+ * The stepped load: the user ladder, the rate users stand for, and the step schedule (which
+ * load each step offers and when it ramps, holds and ends).
  *
  * Pure and dependency-free on purpose: the k6 scripts import it to build their stages and to
- * tag every request with its step, and the Node runner imports the very same file to align
- * generator samples with the step windows and to name the steps in the summary. One plan, two
- * readers, no drift.
+ * tag every request with its step; the Node runner imports the very same file (as
+ * `@rightsize/loadtest/schedule`) to align generator samples with the step windows and to name
+ * the steps in the summary, and the sweep builds its ladder and each trial's steps with it.
+ * One contract, every reader, no drift.
  */
 
 export type ScenarioName = 'steps' | 'arrival' | 'poisson';
 
-export interface PlanInput {
+export interface ScheduleInput {
   scenario: ScenarioName;
   /** users of the first step, the last step (inclusive) and the increment (steps, arrival) */
   startUsers: number;
@@ -25,30 +27,34 @@ export interface PlanInput {
   thinkMaxS: number;
 }
 
-export interface PlannedStep {
-  index: number;
+/** One step of stepped load: the users it stands for beside what the generator offers. */
+export interface LoadStep {
   /** closed model: concurrent users; open models: requests per second */
   kind: 'users' | 'rate';
   target: number;
-  /** the target of the step before (the ramp starts there) */
-  previous: number;
   /** the users this step stands for (arrival converts users into a rate); null for poisson */
   users: number | null;
+}
+
+export interface ScheduledStep extends LoadStep {
+  index: number;
+  /** the target of the step before (the ramp starts there) */
+  previous: number;
   rampStartS: number;
   holdStartS: number;
   endS: number;
 }
 
-export interface Plan {
+export interface StepSchedule {
   scenario: ScenarioName;
   model: 'closed' | 'open';
-  steps: PlannedStep[];
+  steps: ScheduledStep[];
   /** seconds until the last step's hold ends */
   durationS: number;
   meanThinkS: number;
 }
 
-/** The request rate `users` would offer with the plan's think time (closed model, zero latency). */
+/** The request rate `users` would offer with a mean think time (closed model, zero latency). */
 export function usersToRate(users: number, meanThinkS: number): number {
   return meanThinkS > 0 ? users / meanThinkS : users;
 }
@@ -61,26 +67,31 @@ export function userLevels(start: number, max: number, step: number): number[] {
   return levels;
 }
 
-/** Builds the plan; throws a RangeError naming the first bad field (callers validate earlier). */
-export function buildPlan(input: PlanInput): Plan {
+/**
+ * The steps' loads without their timing: users (steps), the rate those users would offer
+ * (arrival, 0.001 req/s resolution) or the given Poisson rates. Unchecked: see buildSchedule.
+ */
+export function loadSteps(input: Omit<ScheduleInput, 'rampS' | 'holdS'>): LoadStep[] {
+  if (input.scenario === 'poisson') return input.rates.map((rate) => ({ kind: 'rate', target: rate, users: null }));
+  const meanThinkS = (input.thinkMinS + input.thinkMaxS) / 2;
+  return userLevels(input.startUsers, input.maxUsers, input.stepUsers).map((users) =>
+    input.scenario === 'arrival' ? { kind: 'rate', target: round3(usersToRate(users, meanThinkS)), users } : { kind: 'users', target: users, users },
+  );
+}
+
+/** Builds the schedule; throws a RangeError naming the first bad field (callers validate earlier). */
+export function buildSchedule(input: ScheduleInput): StepSchedule {
   checkInput(input);
   const meanThinkS = (input.thinkMinS + input.thinkMaxS) / 2;
-  const targets: { target: number; users: number | null }[] =
-    input.scenario === 'poisson'
-      ? input.rates.map((rate) => ({ target: rate, users: null }))
-      : userLevels(input.startUsers, input.maxUsers, input.stepUsers).map((users) => ({
-          target: input.scenario === 'arrival' ? round3(usersToRate(users, meanThinkS)) : users,
-          users,
-        }));
   // Poisson steps hold a constant rate: a ramp would make the arrivals non-stationary.
   const rampS = input.scenario === 'poisson' ? 0 : input.rampS;
-  const steps: PlannedStep[] = [];
+  const steps: ScheduledStep[] = [];
   let t = 0;
   let previous = 0;
-  targets.forEach(({ target, users }, index) => {
+  loadSteps(input).forEach(({ kind, target, users }, index) => {
     steps.push({
       index,
-      kind: input.scenario === 'steps' ? 'users' : 'rate',
+      kind,
       target,
       previous,
       users,
@@ -101,8 +112,8 @@ export function buildPlan(input: PlanInput): Plan {
 }
 
 /** The step running at `elapsedS` seconds after the start; past the end, the last step. */
-export function stepAt(plan: Plan, elapsedS: number): PlannedStep {
-  const steps = plan.steps;
+export function stepAt(schedule: StepSchedule, elapsedS: number): ScheduledStep {
+  const steps = schedule.steps;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     if (elapsedS < step.endS) return step;
@@ -114,7 +125,7 @@ export function stepAt(plan: Plan, elapsedS: number): PlannedStep {
  * The integral of the step's target over [fromS, toS] (clamped to the step): users x seconds,
  * or requests for a rate. The ramp is linear from the previous target, then the target holds.
  */
-export function integrateTarget(step: PlannedStep, fromS: number, toS: number): number {
+export function integrateTarget(step: ScheduledStep, fromS: number, toS: number): number {
   const a = Math.max(fromS, step.rampStartS);
   const b = Math.min(toS, step.endS);
   if (b <= a) return 0;
@@ -127,7 +138,7 @@ export function integrateTarget(step: PlannedStep, fromS: number, toS: number): 
   return rampPart + holdPart;
 }
 
-function checkInput(input: PlanInput): void {
+function checkInput(input: ScheduleInput): void {
   const positive = (name: string, v: number) => {
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${name} must be a positive number, got ${v}`);
   };

@@ -12,7 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDocker, OWNER_LABEL } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
+import { createDockerWebPorts } from '../../src/adapters/docker-web-ports.js';
 import { startWebServer } from '../../src/web/server.js';
+import { parseWebOptions } from '../../src/web/web-options.js';
 import { waitFor } from './support/web-kit.js';
 
 const docker = createDocker();
@@ -32,9 +34,10 @@ test('an ad-hoc load runs real k6 against a loopback target until GET /stop', { 
   t.after(() => new Promise<void>((resolve) => target.close(() => resolve())));
   const targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}`;
 
-  const reports = await mkdtemp(path.join(os.tmpdir(), 'rs-web-swarm-'));
+  const reports = await mkdtemp(path.join(os.tmpdir(), 'rs-web-adhoc-load-'));
   t.after(() => rm(reports, { recursive: true, force: true }));
-  const server = await startWebServer({ options: { reportsRoot: reports, port: 0, statsUrl: 'http://127.0.0.1:9/stats;csv' }, docker, factory: null, log: (m) => t.diagnostic(m) });
+  const options = parseWebOptions({ reportsRoot: reports, port: 0, statsUrl: 'http://127.0.0.1:9/stats;csv' });
+  const server = await startWebServer({ options, ports: { ...createDockerWebPorts({ options, docker }), factory: null }, log: (m) => t.diagnostic(m) });
   t.after(() => server.close());
 
   const res = await fetch(`${server.url}/swarm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `user_count=8&spawn_rate=8&run_time=40s&host=${encodeURIComponent(targetUrl)}` });
@@ -58,7 +61,7 @@ test('an ad-hoc load runs real k6 against a loopback target until GET /stop', { 
 
   const stop = await fetch(`${server.url}/stop`);
   assert.equal(((await stop.json()) as { stopped: string }).stopped, 'swarm');
-  await server.session.swarm.settled();
+  await server.session.adhocLoad.settled();
   const after = await stats();
   assert.equal(after.state, 'stopped');
   assert.ok((after.windows['1m']?.requests ?? 0) > 10);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHaproxyCsv, upServers } from '../../src/adapters/haproxy-stats.js';
+import { isUp, parseHaproxyCsv, serverRows } from '../src/haproxy-stats.js';
 
 const CSV = `# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight
 stats,FRONTEND,,,0,1,2000,3,0,0,0,0,0,,,,,OPEN,
@@ -13,9 +13,9 @@ api,BACKEND,0,0,0,0,200,0,0,0,0,0,,0,0,0,0,UP,3
 `;
 
 test('the stats CSV lists server rows only, and "UP 1/3" (up, one failed check) still counts as up', () => {
-  const servers = parseHaproxyCsv(CSV);
-  assert.deepEqual(servers.map((s) => s.server), ['api1', 'api2', 'api3', 'api4']);
-  assert.deepEqual(upServers(servers, 'api').map((s) => s.server), ['api1', 'api2']);
+  const servers = serverRows(parseHaproxyCsv(CSV));
+  assert.deepEqual(servers.map((s) => s.svname), ['api1', 'api2', 'api3', 'api4']);
+  assert.deepEqual(serverRows(servers, 'api').filter(isUp).map((s) => s.svname), ['api1', 'api2']);
 });
 
 test('a page that is not the stats CSV yields no servers', () => {

@@ -2,13 +2,13 @@
  * POST /swarm and GET /stop: Locust's parameters, form-encoded or JSON, validated with the
  * offending keys named, the load runner's target guard, and how a request becomes a bounded
  * load run. The load runner is replaced here by a recorder (no k6 is claimed); the real k6 run
- * is docker-swarm.test.ts.
+ * is docker-adhoc-load.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LoadOptionsInput } from '@rightsize/loadtest/options';
 import type { RunLoadHooks } from '@rightsize/loadtest/runner';
-import type { RunLoadFn } from '../../src/web/swarm-control.js';
+import type { RunLoadFn } from '../../src/adapters/load-port.js';
 import { createKit, waitFor } from './support/web-kit.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -57,7 +57,7 @@ test('spawning slower than the run time allows is a 400 naming spawn_rate and ru
   assert.deepEqual(res.json().keys, ['spawn_rate', 'run_time']);
 });
 
-test('a form-encoded swarm becomes one bounded step of the load runner, and /stop ends it', async (t) => {
+test('a form-encoded ad-hoc load becomes one bounded step of the load runner, and /stop ends it', async (t) => {
   const { calls, runLoad } = recorder();
   const { app, session } = await createKit(t, { runLoad });
   const res = await app.inject({ method: 'POST', url: '/swarm', headers: FORM, payload: 'user_count=50&spawn_rate=10&host=http%3A%2F%2F127.0.0.1%3A8000&run_time=1m' });
@@ -69,7 +69,7 @@ test('a form-encoded swarm becomes one bounded step of the load runner, and /sto
   assert.equal(body.run_time, 60);
   const input = calls[0]?.input;
   assert.ok(input);
-  assert.deepEqual(input.plan, { startUsers: 50, maxUsers: 50, stepUsers: 50, rampS: 5, holdS: 55 });
+  assert.deepEqual(input.schedule, { startUsers: 50, maxUsers: 50, stepUsers: 50, rampS: 5, holdS: 55 });
   assert.equal(input.target, 'http://127.0.0.1:8000');
   assert.equal(input.objective?.maxErrorRate, 1, 'an ad-hoc load never aborts on errors');
 
@@ -94,7 +94,7 @@ test('a form-encoded swarm becomes one bounded step of the load runner, and /sto
   assert.equal(stop.json().success, true);
   assert.equal(stop.json().stopped, 'swarm');
   assert.equal(calls[0]?.hooks.signal?.aborted, true);
-  await waitFor('the load to end', () => !session.swarm.running());
+  await waitFor('the load to end', () => !session.adhocLoad.running());
   assert.equal((await app.inject({ method: 'GET', url: '/stats/requests' })).json().state, 'stopped');
 });
 

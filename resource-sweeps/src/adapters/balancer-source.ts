@@ -5,19 +5,12 @@
  * publishes it on 127.0.0.1:8404). Nothing answering is not an error here: it returns null.
  */
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
-import { getText } from '../../adapters/http.js';
-import { parseBalancerCsv, type BalancerView } from '../balancer.js';
+import { parseBalancerCsv, type BalancerView } from '../web/balancer.js';
+import type { BalancerSource } from '../web/web-ports.js';
+import { getText } from './http.js';
 
 const SERVICE_LABEL = 'com.docker.compose.service';
 const STATS_PORT = 8404;
-
-export interface BalancerSource {
-  /** the owner label value of the sweep whose trial stacks to look for (null: none running) */
-  setOwner(owner: string | null): void;
-  read(): Promise<BalancerView | null>;
-  /** what read() tries, for error messages */
-  describe(): string;
-}
 
 export function createBalancerSource(options: { docker: Docker | null; fallbackStatsUrl: string; fetchText?: typeof getText }): BalancerSource {
   const fetchText = options.fetchText ?? getText;

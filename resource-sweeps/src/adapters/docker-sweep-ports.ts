@@ -1,0 +1,54 @@
+/**
+ * The sweep factory's ports on the real machine: the Docker engine, the compose/swarm stack
+ * adapter, the load runner, the cgroup sampler and owner labels for clean-up. The CLI and the
+ * HTTP API both build their sweeps on these (src/engine/sweep-factory.ts assembles them).
+ */
+import os from 'node:os';
+import { createDocker, type Docker } from '@rightsize/compose/docker';
+import { getSweepEnv } from '../config.js';
+import type { SweepPorts } from '../engine/sweep-factory.js';
+import { SweepError } from '../errors.js';
+import { composeFilesFromEnv, gitCommit, machineInfo } from '../run-setup.js';
+import { createCgroupReader } from './cgroup.js';
+import { createDockerTrialRunner } from './docker-trial-runner.js';
+import { createLoadtestDriver } from './load-driver.js';
+import { createStackAdapter } from './stack-adapter.js';
+import { createSweepOwner, removeSweepOwner } from './stale-cleanup.js';
+
+/** The engine, once it answers; SWEEP_ERR_DOCKER (with how to start it) when it does not. */
+export async function requireDockerEngine(docker: Docker = createDocker()): Promise<Docker> {
+  try {
+    await docker.serverVersion(10_000);
+  } catch (cause) {
+    throw new SweepError('SWEEP_ERR_DOCKER', 'no Docker engine answers', { cause, hint: 'start it (dockerd >/var/log/dockerd.log 2>&1 &) and check `docker info`' });
+  }
+  return docker;
+}
+
+/** `composeFiles`: the stack under test (default: RIGHTSIZE_SWEEP_COMPOSE_FILES, else compose/docker-compose.yml). */
+export function createDockerSweepPorts(options: { docker: Docker; composeFiles?: string[] }): SweepPorts {
+  const { docker } = options;
+  const files = options.composeFiles ?? composeFilesFromEnv();
+  const cgroupRoot = getSweepEnv().RIGHTSIZE_CGROUP_ROOT;
+  return {
+    requireEngine: async () => {
+      await requireDockerEngine(docker);
+    },
+    imagePresent: async (image) => Boolean(await docker.imageInspect(image)),
+    machine: () => machineInfo(docker),
+    gitCommit: () => gitCommit(),
+    createOwner: () => createSweepOwner(),
+    trialRunner: (owner) =>
+      createDockerTrialRunner({
+        docker,
+        stack: createStackAdapter({ docker, ...(files ? { files } : {}) }),
+        load: createLoadtestDriver({ docker }),
+        cgroups: createCgroupReader(cgroupRoot ? { root: cgroupRoot } : {}),
+        owner,
+        cores: os.availableParallelism(),
+      }),
+    removeOwner: async (owner) => {
+      await removeSweepOwner(docker, owner);
+    },
+  };
+}

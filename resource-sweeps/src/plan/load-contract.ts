@@ -1,0 +1,81 @@
+/**
+ * The stepped load a sweep plan asks for, worked out once per sweep: the user ladder (the search
+ * counts capacity in its steps), each trial's steps (the users a step stands for beside what the
+ * generator offers for them: users, or their request rate in the open model) and the load
+ * runner's options for a trial. Built with the load runner's own schedule module (the file k6
+ * runs), so the sweep, the runner and k6 step through the same numbers.
+ */
+import type { LoadOptionsInput } from '@rightsize/loadtest/options';
+import { loadSteps, userLevels, type LoadStep } from '@rightsize/loadtest/schedule';
+import { SweepError } from '../errors.js';
+import type { Plan } from './plan-schema.js';
+import { formatMemory } from './units.js';
+
+/** One step of a trial: the users it stands for (always known here) beside what the generator offers for them. */
+export interface TrialStep extends LoadStep {
+  users: number;
+}
+
+/** Where a trial's load goes and where its files land. */
+export interface LoadDestination {
+  /** the balancer as the generator sees it inside the stack's network */
+  url: string;
+  network: string;
+  /** the owner label value the network carries */
+  owner: string;
+  outDir: string;
+  runId: string;
+}
+
+export interface LoadContract {
+  /** the user counts of the stepped load, ascending; the last one is the target */
+  ladder: readonly number[];
+  target: number;
+  /** a trial's steps: from the first ladder step at or above `startUsers` (else the target) up to the target */
+  trialSteps(startUsers: number): TrialStep[];
+  /** the load runner's options for a trial's steps */
+  loadOptions(steps: readonly TrialStep[], destination: LoadDestination): LoadOptionsInput;
+}
+
+/** The user counts of the plan's stepped load, e.g. 500, 1000, ... 10000 (the plan schema keeps `to` on the grid). */
+export function userLadder(plan: Plan): number[] {
+  const { from, to, step } = plan.load.users;
+  return userLevels(from, to, step);
+}
+
+export function createLoadContract(plan: Plan): LoadContract {
+  const { load } = plan;
+  const ladder = userLadder(plan);
+  const target = ladder[ladder.length - 1] as number;
+  const think = { thinkMinS: load.think_time.min, thinkMaxS: load.think_time.max };
+  // the sweep's scenarios (steps, arrival) are stepped users, so every step knows its users
+  const steps = loadSteps({ scenario: load.scenario, startUsers: load.users.from, maxUsers: load.users.to, stepUsers: load.users.step, rates: [], ...think }).map((s) => ({ ...s, users: s.users as number }));
+  const base = {
+    engine: load.engine,
+    scenario: load.scenario,
+    // the request body, route and response check follow the protocol (path defaults from it)
+    protocol: plan.target.protocol,
+    objective: { p95Ms: plan.objective.p95_ms, p99Ms: plan.objective.p99_ms, maxErrorRate: plan.objective.max_error_rate },
+  } as const;
+  return {
+    ladder,
+    target,
+    trialSteps(startUsers) {
+      const start = ladder.find((u) => u >= startUsers) ?? target;
+      return steps.filter((s) => s.users >= start);
+    },
+    loadOptions(trial, destination) {
+      const first = trial[0];
+      const last = trial[trial.length - 1];
+      if (first === undefined || last === undefined) throw new SweepError('SWEEP_ERR_LOAD', 'a trial needs at least one step');
+      return {
+        ...base,
+        target: destination.url,
+        schedule: { startUsers: first.users, maxUsers: last.users, stepUsers: load.users.step, rampS: load.ramp, holdS: load.hold, ...think },
+        generator: { runtime: 'docker', cpus: load.generator.cpus, memory: formatMemory(load.generator.memory), network: destination.network, networkOwner: destination.owner },
+        outDir: destination.outDir,
+        runId: destination.runId,
+      };
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** What a sweep owner still has in Docker: containers, networks and swarm services whose owner label is its own (its generator's too). */
+import { createDocker, OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
+import { parseSweepOwner } from '../../src/adapters/stale-cleanup.js';
+
+export async function leftovers(owner: string, docker: Docker = createDocker()): Promise<string[]> {
+  const mine = (labels: Record<string, string> | null | undefined) => parseSweepOwner(labels?.[OWNER_LABEL] ?? '')?.owner === owner;
+  const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => mine(c.labels)).map((c) => `container ${c.name}`);
+  const networks = (await docker.listNetworks({ [OWNER_LABEL]: '' })).filter((n) => mine(n.labels)).map((n) => `network ${n.name}`);
+  // outside swarm mode there are no services and `docker service ls` fails: nothing left there
+  const services = await docker
+    .listServices({ [OWNER_LABEL]: '' })
+    .then((all) => docker.inspectServices(all.map((s) => s.name)))
+    .then((all) => all.filter((s) => mine(s.Spec.Labels)).map((s) => `service ${s.Spec.Name}`))
+    .catch(() => []);
+  return [...containers, ...networks, ...services];
+}
