@@ -38,9 +38,6 @@ export type Docker = ReturnType<typeof createDocker>;
 export function createDocker(options: DockerOptions = {}) {
   const ctx = createDockerContext(options);
   return Object.freeze({
-    /** The docker program, for streaming a whole image through it (debian-base's `docker import`, the image tests' `docker save`). */
-    bin: ctx.bin,
-
     /** Server version, or throws if no engine answers. */
     async serverVersion(timeoutMs = 10_000): Promise<string> {
       const { stdout } = await ctx.cli(['version', '--format', '{{.Server.Version}}'], { timeoutMs });

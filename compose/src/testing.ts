@@ -174,3 +174,26 @@ export async function runSchemathesis(
   const cases = /(\d+) generated/.exec(output);
   return { code, output, cases: cases ? Number(cases[1]) : null, ms: Date.now() - started };
 }
+
+/**
+ * Which of `needles` occur anywhere in an image's layers: streams `docker save` (uncompressed
+ * tar) through a sliding window, so a secret that must not be baked in is looked for in every
+ * byte without writing the tar anywhere.
+ */
+export function imageTarContains(image: string, needles: readonly string[]): Promise<string[]> {
+  const bin = getComposeEnv().RIGHTSIZE_DOCKER_BIN ?? 'docker';
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['save', image], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const found = new Set<string>();
+    const keep = Math.max(...needles.map((n) => n.length));
+    let tail = '';
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      const text = tail + chunk;
+      for (const n of needles) if (!found.has(n) && text.includes(n)) found.add(n);
+      tail = text.slice(-keep);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve([...found]) : reject(new Error(`docker save ${image} exited ${code}`))));
+  });
+}

@@ -3,13 +3,12 @@
 // golden outputs, expose /metrics, and carry what an image should (non-root user, OCI labels,
 // HEALTHCHECK, size) and nothing it should not (the build host's CA bundle).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { describe, it } from 'node:test';
 import { createDocker } from '../src/docker.js';
 import { getComposeEnv } from '../src/config.js';
-import { createOwner, ownerLabels, registerCleanup, requireDocker } from '../src/testing.js';
+import { createOwner, imageTarContains, ownerLabels, registerCleanup, requireDocker } from '../src/testing.js';
 import { goldenMismatches, predict, readGolden, type Prediction } from './helpers/golden.js';
 import { API_IMAGE } from './helpers/image-names.js';
 
@@ -89,30 +88,11 @@ describe('rightsize-api image', () => {
     }
     // A 64-character line from the middle of each host-only certificate, searched in `docker save`.
     const needles = hostOnly.map((b) => b.slice(Math.floor(b.length / 2) - (Math.floor(b.length / 2) % 64)).slice(0, 64));
-    const found = await searchImageTar(docker.bin, API_IMAGE, needles);
+    const found = await imageTarContains(API_IMAGE, needles);
     assert.deepEqual(found, [], 'host-only CA certificate found in the image');
   });
 });
 
 function body(cert: string): string {
   return cert.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-}
-
-/** Streams `docker save` (layers are uncompressed tar) and reports which needles occur. */
-function searchImageTar(bin: string, image: string, needles: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['save', image], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const found = new Set<string>();
-    const keep = Math.max(...needles.map((n) => n.length));
-    let tail = '';
-    child.stdout.setEncoding('latin1');
-    child.stdout.on('data', (chunk: string) => {
-      // PEM lines in a file are split by newlines; the needle is one line, so compare per line-free text.
-      const text = tail + chunk;
-      for (const n of needles) if (!found.has(n) && text.includes(n)) found.add(n);
-      tail = text.slice(-keep);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve([...found]) : reject(new Error(`docker save ${image} exited ${code}`))));
-  });
 }

@@ -75,7 +75,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     onReject: () => metrics.rejected.inc({ reason: 'overload' }),
   });
   admissionRef = admission;
-  const inferenceOptions = { plan: model.inputs, run: model.run, observe: metrics.observeInference };
+  const inferenceOptions = { inputs: model.inputs, run: model.run, observe: metrics.observeInference };
   const inference: Inference = config.batching.enabled
     ? createMicroBatcher({ ...inferenceOptions, maxRows: config.batching.maxRows, maxWaitMs: config.batching.maxWaitMs })
     : createDirectInference(inferenceOptions);

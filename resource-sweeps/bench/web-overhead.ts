@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createLoadPort } from '../src/adapters/load-port.js';
 import { createSweepEmitter } from '../src/engine/events.js';
 import type { SweepResult } from '../src/engine/sweep-engine.js';
-import { PlanSchema } from '../src/plan/plan-schema.js';
+import { SweepPlanSchema } from '../src/plan/plan-schema.js';
 import { buildWebApp } from '../src/web/app.js';
 import { createSession } from '../src/web/session.js';
 import { parseWebOptions } from '../src/web/web-options.js';
@@ -38,7 +38,7 @@ async function measure(pages: number, runSeconds = seconds) {
   for (let s = 3600; s > 0; s--) session.stats.recordRates({ at_ms: now - s * 1000, dt_s: 1, rps: 500, failed_per_s: 1, users: 1000 });
 
   const events = createSweepEmitter();
-  const plan = PlanSchema.parse({});
+  const plan = SweepPlanSchema.parse({});
   const never = new Promise<SweepResult>(() => undefined);
   session.sweep.attach({ sweep: { events, run: () => never }, runId: 'bench', dir: os.tmpdir(), plan, owner: null, dispose: async () => undefined }, new AbortController(), never);
   events.emit('sweep:start', { run_id: 'bench', dir: os.tmpdir(), plan, resumed: false, recorded: 0, grid_size: 36, progress: { trials_done: 0, trials_left: 10, eta_s: 3000 } });

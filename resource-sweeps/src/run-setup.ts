@@ -1,21 +1,15 @@
 /**
  * What a CLI or HTTP front needs to start or find a run: the plan it asked for, the reports
- * folder, run ids and folders, and the machine facts a run records next to its numbers.
+ * folder, run ids and folders (the machine facts a run records are adapters/machine-facts.ts).
  */
-import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { Docker } from '@rightsize/compose/docker';
-import { detectCompose } from '@rightsize/compose/compose';
 import { getSweepEnv } from './config.js';
 import type { SweepRequest, SweepStart } from './engine/sweep-factory.js';
 import { SweepError } from './errors.js';
 import { loadPlanFile } from './plan/load-plan.js';
-import { PlanSchema, type Plan } from './plan/plan-schema.js';
-import type { Machine } from './results/trial-record.js';
+import { SweepPlanSchema, type SweepPlan } from './plan/plan-schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WORKSPACE_DIR = path.resolve(here, '..');
@@ -54,33 +48,8 @@ export async function locateRun(request: SweepRequest, root: string): Promise<Sw
   return { ...request, runId, dir: path.join(root, runId) };
 }
 
-export async function resolvePlan(options: { plan: string | null; quick: boolean }): Promise<{ plan: Plan; source: string }> {
+export async function resolvePlan(options: { plan: string | null; quick: boolean }): Promise<{ plan: SweepPlan; source: string }> {
   if (options.quick) return { plan: (await loadPlanFile({ file: QUICK_PLAN })).plan, source: 'quick' };
   if (options.plan) return { plan: (await loadPlanFile({ file: options.plan })).plan, source: options.plan };
-  return { plan: PlanSchema.parse({}), source: 'default' };
-}
-
-export async function machineInfo(docker: Docker | null): Promise<Machine> {
-  const docker_version = docker ? await docker.serverVersion(10_000).catch(() => null) : null;
-  const compose = await detectCompose()
-    .then((c) => `${c.flavor} ${c.version}`)
-    .catch(() => null);
-  return {
-    hostname: os.hostname(),
-    cores: os.availableParallelism(),
-    mem_mib: Math.round(os.totalmem() / 2 ** 20),
-    node: process.version,
-    docker: docker_version,
-    compose,
-    loadavg_1m: os.loadavg()[0] ?? 0,
-  };
-}
-
-export async function gitCommit(cwd = WORKSPACE_DIR): Promise<string | null> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5000 });
-    return stdout.trim() || null;
-  } catch {
-    return null;
-  }
+  return { plan: SweepPlanSchema.parse({}), source: 'default' };
 }

@@ -1,13 +1,32 @@
 /**
- * Images and registries: inspect, tag, remove, push, pull, log in and out. Part of the Docker
+ * Images and registries: inspect, tag, remove, import a root filesystem, push, pull, log in and out. Part of the Docker
  * adapter (docker.ts).
  */
+import { spawn } from 'node:child_process';
 import { ImageInspectSchema, type ImageInspect } from '../docker-parse.js';
 import { CommandError, RightsizeError } from '../errors.js';
 import { firstOf, ignoreMissing, type DockerContext } from './context.js';
 
-export function imageOps({ cli }: DockerContext) {
+export function imageOps({ bin, cli }: DockerContext) {
   return {
+    /** `tar -C root -c . | docker import --change ... - tag`, without a shell: a root filesystem as an image. */
+    importRootfs(o: { root: string; tag: string; changes: string[] }): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const tar = spawn('tar', ['--numeric-owner', '-C', o.root, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const imp = spawn(bin, ['import', ...o.changes.flatMap((c) => ['--change', c]), '-', o.tag], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let err = '';
+        tar.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        imp.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        tar.stdout.pipe(imp.stdin);
+        let tarCode: number | null = null;
+        tar.on('close', (code) => (tarCode = code));
+        imp.on('error', reject);
+        imp.on('close', (code) => {
+          if (code === 0 && (tarCode === 0 || tarCode === null)) resolve();
+          else reject(new RightsizeError('IMAGE_ERR_BUILD', `docker import ${o.tag} failed (tar ${tarCode}, import ${code}): ${err.trim()}`));
+        });
+      });
+    },
     /** Image metadata, or undefined when no such image is present locally. */
     async imageInspect(ref: string): Promise<ImageInspect | undefined> {
       try {

@@ -28,6 +28,9 @@ export interface SwarmState {
 }
 
 export function swarmOps({ cli }: DockerContext) {
+  async function stackTaskTable(stack: string): Promise<string> {
+    return (await cli(['stack', 'ps', '--no-trunc', '--format', '{{.Name}}\t{{.CurrentState}}\t{{.Error}}', stack])).stdout;
+  }
   return {
     /** Whether this engine is in swarm mode, as which node, and whether it manages the swarm. */
     async swarmState(): Promise<SwarmState> {
@@ -80,10 +83,11 @@ export function swarmOps({ cli }: DockerContext) {
     async stackRm(stack: string): Promise<void> {
       await cli(['stack', 'rm', stack]);
     },
+    /** The stack's tasks as the table a person reads (name, state, error; replaced tasks under `\\_ `). */
+    stackTaskTable,
     /** The stack's tasks, earlier (replaced) ones included. */
     async stackTasks(stack: string): Promise<TaskState[]> {
-      const { stdout } = await cli(['stack', 'ps', '--no-trunc', '--format', '{{.Name}}\t{{.CurrentState}}\t{{.Error}}', stack]);
-      return parseStackPs(stdout);
+      return parseStackPs(await stackTaskTable(stack));
     },
   };
 }

@@ -3,7 +3,6 @@
  * way the official slim image is (no docs, man pages, locales, apt lists or caches; dpkg told
  * to keep it that way), then `docker import`ed with the recipe label. Needs root (debootstrap).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -99,28 +98,8 @@ export async function buildDebianBase(opts: DebianBaseOptions): Promise<void> {
     );
     opts.onLog?.(`docker import -> ${opts.tag}`);
     const changes = [...Object.entries(opts.labels).map(([k, v]) => `LABEL ${k}="${v}"`), 'CMD ["bash"]'];
-    await importTar({ docker: opts.docker, root, tag: opts.tag, changes });
+    await opts.docker.importRootfs({ root, tag: opts.tag, changes });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/** `tar -C root -c . | docker import --change ... - tag`, without a shell. */
-function importTar(o: { docker: Docker; root: string; tag: string; changes: string[] }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tar = spawn('tar', ['--numeric-owner', '-C', o.root, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const args = ['import', ...o.changes.flatMap((c) => ['--change', c]), '-', o.tag];
-    const imp = spawn(o.docker.bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let err = '';
-    tar.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    imp.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    tar.stdout.pipe(imp.stdin);
-    let tarCode: number | null = null;
-    tar.on('close', (code) => (tarCode = code));
-    imp.on('error', reject);
-    imp.on('close', (code) => {
-      if (code === 0 && (tarCode === 0 || tarCode === null)) resolve();
-      else reject(new RightsizeError('IMAGE_ERR_BUILD', `docker import ${o.tag} failed (tar ${tarCode}, import ${code}): ${err.trim()}`));
-    });
-  });
 }

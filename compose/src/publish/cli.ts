@@ -15,7 +15,7 @@ import { getComposeEnv } from '../config.js';
 import { createDocker } from '../docker.js';
 import { RightsizeError, isRightsizeError } from '../errors.js';
 import { REPO_ROOT, packageVersion } from '../images/repo-info.js';
-import { planPublish } from './plan.js';
+import { publishTargets } from './targets.js';
 import { publish, type PublishReport } from './publish.js';
 
 const USAGE = `usage: npm run image:publish -- [--registry HOST[:PORT]] [--repo NAME] [--user USER] [--image REF]
@@ -62,7 +62,7 @@ export async function main(argv: string[], io: { stdin?: NodeJS.ReadableStream; 
   const docker = createDocker(v['docker-config'] ? { env: { DOCKER_CONFIG: path.resolve(v['docker-config']) } } : {});
   const image = await docker.imageInspect(source);
   if (!image) throw new RightsizeError('PUBLISH_ERR_NO_IMAGE', `no local image ${source}: build it with \`npm run images\` (or pass --image)`);
-  const plan = planPublish({
+  const targets = publishTargets({
     source,
     labels: image.Config?.Labels ?? {},
     registry: v.registry ?? env.RIGHTSIZE_REGISTRY,
@@ -72,12 +72,12 @@ export async function main(argv: string[], io: { stdin?: NodeJS.ReadableStream; 
     latest: !v['no-latest'],
   });
   if (v['dry-run']) {
-    out.write(`${JSON.stringify({ dryRun: true, ...plan }, null, 2)}\n`);
+    out.write(`${JSON.stringify({ dryRun: true, ...targets }, null, 2)}\n`);
     return undefined;
   }
   const report = await publish({
     docker,
-    plan,
+    targets,
     credentials: user && password ? { username: user, password } : undefined,
     onLog: (line) => err.write(`publish: ${line}\n`),
   });

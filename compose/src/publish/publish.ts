@@ -1,11 +1,11 @@
 /**
- * Pushes a planned publish: optional login (password on stdin), tag, push, and the digest the
+ * Pushes a publish's targets: optional login (password on stdin), tag, push, and the digest the
  * registry reported, which every tag must share. Returns a report as data.
  */
 import { z } from 'zod';
 import type { Docker } from '../docker.js';
 import { RightsizeError } from '../errors.js';
-import type { PublishPlan } from './plan.js';
+import type { PublishTargets } from './targets.js';
 
 export const PublishReportSchema = z.object({
   schema: z.literal('rightsize.publish/v1'),
@@ -22,21 +22,21 @@ export type PublishReport = z.infer<typeof PublishReportSchema>;
 
 export async function publish(o: {
   docker: Docker;
-  plan: PublishPlan;
+  targets: PublishTargets;
   credentials?: { username: string; password: string };
   onLog?: (line: string) => void;
 }): Promise<PublishReport> {
   const t0 = Date.now();
-  const { docker, plan } = o;
+  const { docker, targets } = o;
   if (o.credentials) {
-    o.onLog?.(`docker login ${plan.registry} as ${o.credentials.username}`);
-    await docker.login({ registry: plan.registry, ...o.credentials }).catch((err: Error) => {
-      throw new RightsizeError('PUBLISH_ERR_PUSH', `login to ${plan.registry} failed: ${err.message}`, {}, { cause: err });
+    o.onLog?.(`docker login ${targets.registry} as ${o.credentials.username}`);
+    await docker.login({ registry: targets.registry, ...o.credentials }).catch((err: Error) => {
+      throw new RightsizeError('PUBLISH_ERR_PUSH', `login to ${targets.registry} failed: ${err.message}`, {}, { cause: err });
     });
   }
   const digests = new Set<string>();
-  for (const ref of plan.refs) {
-    await docker.tag(plan.source, ref);
+  for (const ref of targets.refs) {
+    await docker.tag(targets.source, ref);
     o.onLog?.(`docker push ${ref}`);
     try {
       digests.add(await docker.push(ref));
@@ -46,13 +46,13 @@ export async function publish(o: {
   }
   if (digests.size !== 1) throw new RightsizeError('PUBLISH_ERR_PUSH', `tags were pushed with different digests: ${[...digests].join(', ')}`);
   const digest = [...digests][0]!;
-  const base = plan.registry === 'docker.io' ? plan.repository : `${plan.registry}/${plan.repository}`;
+  const base = targets.registry === 'docker.io' ? targets.repository : `${targets.registry}/${targets.repository}`;
   return {
     schema: 'rightsize.publish/v1',
-    source: plan.source,
-    registry: plan.registry,
-    repository: plan.repository,
-    refs: plan.refs,
+    source: targets.source,
+    registry: targets.registry,
+    repository: targets.repository,
+    refs: targets.refs,
     digest,
     pinned: `${base}@${digest}`,
     durationMs: Date.now() - t0,

@@ -6,8 +6,8 @@
 // A batch is flushed when it holds maxRows rows, or maxWaitMs after its first request
 // (0 = at the end of the current event-loop turn, via setImmediate).
 import { performance } from 'node:perf_hooks';
-import type { EncodedBatch, InputPlan, SlotArray } from '../model/input-plan.js';
-import type { OutputMap } from '../model/output-plan.js';
+import type { EncodedBatch, InputMapping, SlotArray } from '../model/input-mapping.js';
+import type { OutputMap } from '../model/output-mapping.js';
 
 /** A request's share of a run: its rows are offset .. offset + n - 1 of `outputs`. */
 export interface RunSlice {
@@ -23,7 +23,7 @@ export interface Inference {
 }
 
 export interface InferenceOptions {
-  plan: Pick<InputPlan, 'allocate' | 'slots'>;
+  inputs: Pick<InputMapping, 'allocate' | 'slots'>;
   run: (batch: EncodedBatch) => Promise<OutputMap>;
   /** Called after every session.run with its row count and duration. */
   observe?: (rows: number, seconds: number) => void;
@@ -57,7 +57,7 @@ interface Pending {
 }
 
 export function createMicroBatcher(options: MicroBatchOptions): Inference {
-  const { plan, maxRows, maxWaitMs } = options;
+  const { inputs, maxRows, maxWaitMs } = options;
   let pending: Pending[] = [];
   let rows = 0;
   let immediate: NodeJS.Immediate | null = null;
@@ -89,9 +89,9 @@ export function createMicroBatcher(options: MicroBatchOptions): Inference {
   }
 
   function merge(entries: Pending[], total: number): EncodedBatch {
-    const out = plan.allocate(total);
-    for (let s = 0; s < plan.slots.length; s++) {
-      const width = plan.slots[s]!.rowSize;
+    const out = inputs.allocate(total);
+    for (let s = 0; s < inputs.slots.length; s++) {
+      const width = inputs.slots[s]!.rowSize;
       const target = out.arrays[s]!;
       let offset = 0;
       for (const e of entries) {

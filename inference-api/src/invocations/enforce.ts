@@ -2,7 +2,7 @@
 // required columns must be present, extra columns are dropped, values are converted to the
 // column type with pandas' leniency (numeric strings, booleans, null -> NaN for floats).
 import type { ColumnSpec } from '../model/mlmodel.js';
-import type { Row } from '../model/input-plan.js';
+import type { Row } from '../model/input-mapping.js';
 import { csvError, CsvText, invalid, type ParsedInput } from './parse-input.js';
 
 type Table = Extract<ParsedInput, { kind: 'table' }>;

@@ -2,7 +2,7 @@
 // {"predictions": [records]} (pandas to_dict("records") of one column per graph output, in
 // graph order); a tensor input gives {"predictions": {output: nested lists}}. Text is written
 // like Python's json.dumps; float32 values print as the float64 they widen to.
-import { nest, type OutputMap, type OutputTensor } from '../model/output-plan.js';
+import { nest, type OutputMap, type OutputTensor } from '../model/output-mapping.js';
 import { pyFloat, pyString } from './py-json.js';
 
 function formatter(t: OutputTensor): (v: unknown) => string {

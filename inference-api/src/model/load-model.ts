@@ -6,13 +6,13 @@ import ort from 'onnxruntime-node';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
 import type { Sizing } from '../limits.js';
-import { createInputPlan, type EncodedBatch, type GraphValue, type InputPlan } from './input-plan.js';
+import { createInputMapping, type EncodedBatch, type GraphValue, type InputMapping } from './input-mapping.js';
 import { createMlflowClient } from './mlflow-client.js';
 import { classLabelsOf, readMLmodel, type MLmodel } from './mlmodel.js';
 import { resolveModelSource, type ModelSource } from './model-source.js';
 import { parseModelUri } from './model-uri.js';
 import { digestModelFolder, parseOnnxMeta, type ModelDigest, type OnnxMeta } from './onnx-meta.js';
-import { createOutputPlan, type OutputMap, type OutputPlan } from './output-plan.js';
+import { createOutputMapping, type OutputMap, type OutputMapping } from './output-mapping.js';
 
 export interface LoadedModel {
   name: string;
@@ -22,8 +22,8 @@ export interface LoadedModel {
   onnx: OnnxMeta;
   digest: ModelDigest;
   graph: { inputs: GraphValue[]; outputs: GraphValue[] };
-  inputs: InputPlan;
-  outputs: OutputPlan;
+  inputs: InputMapping;
+  outputs: OutputMapping;
   threads: { intraOp: number; interOp: number };
   timings: { loadMs: number; warmupMs: number; warmupRuns: number };
   run(batch: EncodedBatch): Promise<OutputMap>;
@@ -78,9 +78,9 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     outputs: session.outputMetadata.map(toGraphValue),
   };
   const where = `${source.dir}`;
-  const inputs = createInputPlan(mlmodel.signature, graph.inputs, where);
+  const inputs = createInputMapping(mlmodel.signature, graph.inputs, where);
   const classLabels = classLabelsOf(mlmodel) ?? (onnx.metadataProps['class_labels']?.split(',') || null);
-  const outputs = createOutputPlan(graph.outputs, classLabels, where);
+  const outputs = createOutputMapping(graph.outputs, classLabels, where);
 
   const run = async (batch: EncodedBatch): Promise<OutputMap> => {
     const feeds: Record<string, ort.Tensor> = {};

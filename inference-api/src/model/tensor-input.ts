@@ -2,7 +2,7 @@
 // Inference Protocol's /v2 infer) -> an encoded batch for the graph inputs. Values may be nested
 // arrays or flat arrays plus a shape; every problem is reported with the input's name.
 import type { FieldIssue } from '../errors.js';
-import type { EncodedBatch, InputPlan, InputSlot } from './input-plan.js';
+import type { EncodedBatch, InputMapping, InputSlot } from './input-mapping.js';
 
 export interface TensorValue {
   name: string;
@@ -35,15 +35,15 @@ export function flattenNested(value: unknown): { shape: number[]; flat: unknown[
   return walk(value, 0) ? { shape, flat } : null;
 }
 
-export function encodeTensors(plan: Pick<InputPlan, 'slots' | 'allocate'>, values: readonly TensorValue[], maxRows: number): EncodeResult {
+export function encodeTensors(inputs: Pick<InputMapping, 'slots' | 'allocate'>, values: readonly TensorValue[], maxRows: number): EncodeResult {
   const fields: FieldIssue[] = [];
   const byName = new Map(values.map((v) => [v.name, v]));
-  const unnamed = plan.slots.length === 1 && values.length === 1 && !byName.has(plan.slots[0]!.name) ? values[0] : undefined;
+  const unnamed = inputs.slots.length === 1 && values.length === 1 && !byName.has(inputs.slots[0]!.name) ? values[0] : undefined;
   for (const v of values) {
-    if (!plan.slots.some((s) => s.name === v.name) && !unnamed) fields.push({ field: v.name, message: `unknown input; the model's inputs are ${plan.slots.map((s) => s.name).join(', ')}` });
+    if (!inputs.slots.some((s) => s.name === v.name) && !unnamed) fields.push({ field: v.name, message: `unknown input; the model's inputs are ${inputs.slots.map((s) => s.name).join(', ')}` });
   }
   const prepared: { slot: InputSlot; flat: unknown[]; n: number }[] = [];
-  for (const slot of plan.slots) {
+  for (const slot of inputs.slots) {
     const value = byName.get(slot.name) ?? unnamed;
     if (!value) {
       fields.push({ field: slot.name, message: `is missing; expected a ${slot.type} tensor of shape [N, ${slot.rowShape.join(', ')}]` });
@@ -79,8 +79,8 @@ export function encodeTensors(plan: Pick<InputPlan, 'slots' | 'allocate'>, value
   const n = prepared[0]!.n;
   if (n === 0) return { ok: false, fields: prepared.map((p) => ({ field: p.slot.name, message: 'has no rows' })) };
   if (n > maxRows) return { ok: false, fields: [{ field: prepared[0]!.slot.name, message: `has ${n} rows; the limit is ${maxRows} (PREDICT_MAX_ROWS)` }] };
-  const batch = plan.allocate(n);
-  plan.slots.forEach((slot, s) => {
+  const batch = inputs.allocate(n);
+  inputs.slots.forEach((slot, s) => {
     const target = batch.arrays[s]!;
     const flat = prepared.find((p) => p.slot === slot)!.flat;
     for (let i = 0; i < flat.length; i++) {

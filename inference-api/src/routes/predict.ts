@@ -21,7 +21,7 @@ export function predictSchemas(ctx: Pick<AppContext, 'model' | 'config'>) {
 
 export async function predictRoute(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { model, inference, admission } = ctx;
-  const plan = model.inputs;
+  const inputs = model.inputs;
   const decode = model.outputs.decode;
   const modelRef = { name: model.name, version: model.version };
   const schemas = predictSchemas(ctx);
@@ -35,7 +35,7 @@ export async function predictRoute(app: FastifyInstance, ctx: AppContext): Promi
     serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: 'Predict one row or a batch of rows',
-      description: `Features of ${model.name}: ${plan.fields.map((f) => f.name).join(', ')}`,
+      description: `Features of ${model.name}: ${inputs.fields.map((f) => f.name).join(', ')}`,
       tags: ['predict'],
       body: schemas.body,
       response: { 200: schemas.response, ...errorResponses(WITH_BODY) },
@@ -44,15 +44,15 @@ export async function predictRoute(app: FastifyInstance, ctx: AppContext): Promi
       const body = request.body as unknown;
       if (Array.isArray(body)) {
         const n = body.length;
-        const encoded = plan.allocate(n);
-        for (let i = 0; i < n; i++) plan.write(encoded, i, body[i]);
+        const encoded = inputs.allocate(n);
+        for (let i = 0; i < n; i++) inputs.write(encoded, i, body[i]);
         const slice = await inference.infer(encoded);
         const predictions = new Array(n);
         for (let i = 0; i < n; i++) predictions[i] = decode(slice.outputs, slice.offset + i);
         return { predictions, model: modelRef } as never;
       }
-      const encoded = plan.allocate(1);
-      plan.write(encoded, 0, body as Record<string, unknown>);
+      const encoded = inputs.allocate(1);
+      inputs.write(encoded, 0, body as Record<string, unknown>);
       const slice = await inference.infer(encoded);
       return { ...decode(slice.outputs, slice.offset), model: modelRef } as never;
     },

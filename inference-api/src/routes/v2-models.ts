@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { ApiError, type FieldIssue } from '../errors.js';
-import type { EncodedBatch } from '../model/input-plan.js';
+import type { EncodedBatch } from '../model/input-mapping.js';
 import { encodeTensors, flattenNested } from '../model/tensor-input.js';
 import { validationError } from '../validation.js';
 import { attachBinaryInputs, HEADER_LENGTH, oipDatatype } from '../v2/binary-data.js';

@@ -1,7 +1,7 @@
 // Inference answers of the Open Inference Protocol: every requested output as JSON `data`, or with
 // the binary tensor data extension as raw bytes after the JSON header, which then carries the
 // output's `parameters.binary_data_size` instead of `data`.
-import type { OutputMap } from '../model/output-plan.js';
+import type { OutputMap } from '../model/output-mapping.js';
 import { encodeTensor, oipDatatype } from './binary-data.js';
 import type { InferOutput, InferResponse } from './schemas.js';
 

@@ -4,12 +4,13 @@
  * trial picked), or else the stats URL of a stack started by hand (`docker-compose up`
  * publishes it on 127.0.0.1:8404). Nothing answering is not an error here: it returns null.
  */
+import { SERVICE_LABEL } from '@rightsize/compose/compose';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
-import { parseBalancerCsv, type BalancerView } from '../web/balancer.js';
+import type { BalancerView } from '../web/balancer.js';
+import { parseBalancerCsv } from './balancer-view.js';
 import type { BalancerSource } from '../web/web-ports.js';
 import { getText } from './http.js';
 
-const SERVICE_LABEL = 'com.docker.compose.service';
 const STATS_PORT = 8404;
 
 export function createBalancerSource(options: { docker: Docker | null; fallbackStatsUrl: string; fetchText?: typeof getText }): BalancerSource {

@@ -20,7 +20,7 @@ export function createComposeStackAdapter(options: { docker: Docker; files?: str
       if (plan.runtime !== 'compose') {
         throw new SweepError('SWEEP_ERR_ARGS', `this stack adapter drives Compose, the plan asks for runtime "${plan.runtime}"`, {
           key: 'runtime',
-          hint: 'build the trial runner with createStackAdapter (adapters/stack-adapter.ts), which picks the adapter by plan.runtime',
+          hint: 'build the trial executor with createStackAdapter (adapters/stack-adapter.ts), which picks the adapter by plan.runtime',
         });
       }
       return createStackHandle(stack, options, ({ env }) => {

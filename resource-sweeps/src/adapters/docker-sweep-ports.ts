@@ -8,10 +8,11 @@ import { createDocker, type Docker } from '@rightsize/compose/docker';
 import { getSweepEnv } from '../config.js';
 import type { SweepPorts } from '../engine/sweep-factory.js';
 import { SweepError } from '../errors.js';
-import { composeFilesFromEnv, gitCommit, machineInfo } from '../run-setup.js';
+import { composeFilesFromEnv } from '../run-setup.js';
 import { createCgroupReader } from './cgroup.js';
-import { createDockerTrialRunner } from './docker-trial-runner.js';
+import { createDockerTrialExecutor } from './docker-trial-executor.js';
 import { createLoadtestDriver } from './load-driver.js';
+import { gitCommit, machineInfo } from './machine-facts.js';
 import { createStackAdapter } from './stack-adapter.js';
 import { createSweepOwner, removeSweepOwner } from './stale-cleanup.js';
 
@@ -38,8 +39,8 @@ export function createDockerSweepPorts(options: { docker: Docker; composeFiles?:
     machine: () => machineInfo(docker),
     gitCommit: () => gitCommit(),
     createOwner: () => createSweepOwner(),
-    trialRunner: (owner) =>
-      createDockerTrialRunner({
+    trialExecutor: (owner) =>
+      createDockerTrialExecutor({
         docker,
         stack: createStackAdapter({ docker, ...(files ? { files } : {}) }),
         load: createLoadtestDriver({ docker }),

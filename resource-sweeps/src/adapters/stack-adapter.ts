@@ -1,5 +1,5 @@
 /**
- * The stack adapter a sweep's trial runner gets: Compose or Swarm, chosen per trial by the
+ * The stack adapter a sweep's trial executor gets: Compose or Swarm, chosen per trial by the
  * plan's `runtime`, over the same compose file(s). `close` (the sweep's end) reaches the Swarm
  * adapter, which leaves swarm mode if it entered it.
  */

@@ -1,5 +1,5 @@
 /**
- * What every runtime's stack under test shares: the contract the trial runner drives
+ * What every runtime's stack under test shares: the contract the trial executor drives
  * (prepare -> up -> load -> down), the knobs the compose file reads, and the parts of "ready"
  * and "safe to load" that do not depend on who deployed the containers: pinning them apart from
  * the generator, the balancer's network carrying this run's owner label, every replica UP
@@ -15,7 +15,7 @@ import { freeLoopbackPort } from '@rightsize/compose/net';
 import type { TrialConfig } from '../core/config-space.js';
 import type { ContainerEvent } from '../core/samples.js';
 import { abortedError, SweepError, throwIfAborted } from '../errors.js';
-import { stackCpuset, type Plan } from '../plan/plan-schema.js';
+import { stackCpuset, type SweepPlan } from '../plan/plan-schema.js';
 import { formatMemory } from '../plan/units.js';
 import type { SampledContainer } from './container-sampler.js';
 import { getText } from './http.js';
@@ -28,7 +28,7 @@ export interface StackOptions {
   project: string;
   owner: string;
   config: TrialConfig;
-  plan: Plan;
+  plan: SweepPlan;
   signal: AbortSignal;
   onDetail?: (detail: string) => void;
 }
@@ -89,7 +89,7 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /** The compose file's knobs for one trial (compose/README.md), the same under Compose and Swarm. */
-function stackEnv(options: { plan: Plan; config: TrialConfig; owner: string; port: number; statsPort: number }): Record<string, string> {
+function stackEnv(options: { plan: SweepPlan; config: TrialConfig; owner: string; port: number; statsPort: number }): Record<string, string> {
   const { plan, config } = options;
   return {
     ...plan.target.env,
@@ -108,7 +108,7 @@ function stackEnv(options: { plan: Plan; config: TrialConfig; owner: string; por
 export const describeConfig = (config: TrialConfig) => `${config.replicas} x api (${config.cpus} CPU, ${formatMemory(config.memory_mib)})`;
 
 /** `trial.pin_stack`: the stack's containers on the cores the generator is not pinned to. */
-async function pinStack(options: { docker: Docker; ids: string[]; plan: Plan; cores: number; onDetail?: ((d: string) => void) | undefined }): Promise<void> {
+async function pinStack(options: { docker: Docker; ids: string[]; plan: SweepPlan; cores: number; onDetail?: ((d: string) => void) | undefined }): Promise<void> {
   const cpuset = options.plan.trial.pin_stack ? stackCpuset(options.cores, options.plan.load.generator.cpus) : null;
   if (!cpuset || options.ids.length === 0) return;
   options.onDetail?.(`pinning the stack to cores ${cpuset}, apart from the generator`);
@@ -133,7 +133,7 @@ async function ownedBalancerNetwork(options: { docker: Docker; lbId: string; pro
 }
 
 /** Polls HAProxy's stats and the health path through the balancer until every replica is UP and it answers 200. */
-async function waitBalancerReady(options: { hostUrl: string; statsUrl: string; project: string; replicas: number; plan: Plan; deadline: number; signal: AbortSignal }): Promise<void> {
+async function waitBalancerReady(options: { hostUrl: string; statsUrl: string; project: string; replicas: number; plan: SweepPlan; deadline: number; signal: AbortSignal }): Promise<void> {
   const { plan, replicas } = options;
   for (;;) {
     throwIfAborted(options.signal);

@@ -6,6 +6,7 @@
  * containers, networks, volumes, and a swarm mode that a crashed sweep entered. Live sweeps and
  * everything not ours are never touched.
  */
+import { PROJECT_LABEL } from '@rightsize/compose/compose';
 import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
 import { isProcessAlive, parseSweepOwner } from './sweep-owner.js';
 import { releaseSwarm } from './swarm-mode.js';
@@ -55,7 +56,6 @@ export async function removeStaleSweeps(docker: Docker, alive: (pid: number) => 
   return { ...count, swarm: await releaseSwarm(docker, { alive }) };
 }
 
-const PROJECT_LABEL = 'com.docker.compose.project';
 
 /** Removes one compose project's containers, networks and volumes (by compose's own label) and its generator. */
 export async function removeProject(docker: Docker, project: string): Promise<CleanupCount> {

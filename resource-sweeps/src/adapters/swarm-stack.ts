@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Docker } from '@rightsize/compose/docker';
 import { SweepError, throwIfAborted } from '../errors.js';
 import { createStackHandle, DEFAULT_COMPOSE_FILE, describeConfig, sleep, type StackAdapter } from './stack-common.js';
-import { failedTasks, formatTasks, removeStack, serviceReplicas, STACK_LABEL, stackContainers } from './swarm-stacks.js';
+import { failedTasks, removeStack, serviceReplicas, STACK_LABEL, stackContainers } from './swarm-stacks.js';
 import { createSwarmSession, type SwarmSession } from './swarm-mode.js';
 
 /** Pure: the override deployed after the user's compose file (JSON is YAML). */
@@ -66,7 +66,7 @@ export function createSwarmStackAdapter(options: { docker: Docker; files?: strin
         return {
           containers,
           async logs(tail) {
-            const tasks = await docker.stackTasks(project).then(formatTasks, (e: Error) => e.message);
+            const tasks = await docker.stackTaskTable(project).catch((e: Error) => e.message);
             const logs = await Promise.all(['api', 'lb'].map((svc) => docker.serviceLogs(`${project}_${svc}`, { tail }).then((r) => r.stdout + r.stderr, (e: Error) => e.message)));
             return `# docker stack ps ${project}\n${tasks}\n${logs.join('\n')}`;
           },

@@ -42,9 +42,6 @@ export async function serviceReplicas(docker: Docker, stack: string): Promise<Re
   return replicasByService(stack, await docker.listServices({ [STACK_LABEL]: stack }));
 }
 
-/** Pure: `docker stack ps` as the table a person reads in stack.log. */
-export const formatTasks = (tasks: readonly TaskState[]): string => tasks.map((t) => `${t.name}\t${t.state}\t${t.error}`).join('\n');
-
 /** What is left of a stack: its services, containers and networks. */
 async function remaining(docker: Docker, stack: string): Promise<number> {
   const services = (await docker.listServices({ [STACK_LABEL]: stack }).catch(() => [])).length;
@@ -67,7 +64,9 @@ export async function removeStack(docker: Docker, stack: string, timeoutMs = 60_
 
 /** Stacks whose services carry an owner label `belongs` accepts (the compose file labels every service). */
 export async function ownedStacks(docker: Docker, belongs: (ownerValue: string) => boolean): Promise<string[]> {
-  const services = await docker.inspectServices((await docker.listServices({ [OWNER_LABEL]: '' })).map((s) => s.name));
+  const names = (await docker.listServices({ [OWNER_LABEL]: '' })).map((s) => s.name);
+  // one inspect per service: another sweep may remove its stack between the list and the inspect
+  const services = (await Promise.all(names.map((name) => docker.inspectServices([name]).catch(() => [])))).flat();
   const stacks = services
     .map((s) => s.Spec.Labels ?? {})
     .filter((labels) => labels[STACK_LABEL] && belongs(labels[OWNER_LABEL] ?? ''))

@@ -4,7 +4,7 @@
  * without knowing each event. A listener that throws never stops the sweep.
  */
 import type { TrialConfig } from '../core/config-space.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { SweepPlan } from '../plan/plan-schema.js';
 import type { TrialRecord } from '../results/trial-record.js';
 import type { Summary } from '../summary/summary-schema.js';
 
@@ -18,7 +18,7 @@ export interface LoadProgress {
   rps: number;
   error_rate: number;
   p95_ms: number | null;
-  /** the load generator's own health, when the runner knows it (the live page shows it) */
+  /** the load generator's own health, when the load runner knows it (the live page shows it) */
   generator?: { cpu_pct: number | null; mem_mib: number | null; dropped: number | null };
 }
 
@@ -30,7 +30,7 @@ export interface Progress {
 }
 
 export interface SweepEvents {
-  'sweep:start': { run_id: string; dir: string; plan: Plan; resumed: boolean; recorded: number; grid_size: number; progress: Progress };
+  'sweep:start': { run_id: string; dir: string; plan: SweepPlan; resumed: boolean; recorded: number; grid_size: number; progress: Progress };
   'trial:start': { index: number; attempt: number; config: TrialConfig; start_users: number; known_held_users: number; progress: Progress };
   'trial:phase': { index: number; phase: TrialPhase; detail: string };
   /** live load numbers, about once a second while the load runs */

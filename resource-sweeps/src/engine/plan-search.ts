@@ -5,9 +5,9 @@
  */
 import { estimateRemainingTrials, frontierSearch, gridSearch, gridSize, type Oracle, type SearchOutcome } from '../core/frontier-search.js';
 import type { Knowledge } from '../core/knowledge.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { SweepPlan } from '../plan/plan-schema.js';
 
-export function runSearch(options: { plan: Plan; ladder: readonly number[]; oracle: Oracle; signal?: AbortSignal }): Promise<SearchOutcome> {
+export function runSearch(options: { plan: SweepPlan; ladder: readonly number[]; oracle: Oracle; signal?: AbortSignal }): Promise<SearchOutcome> {
   const { plan } = options;
   return (plan.search.strategy === 'grid' ? gridSearch : frontierSearch)({
     candidates: plan.candidates,
@@ -22,7 +22,7 @@ export function runSearch(options: { plan: Plan; ladder: readonly number[]; orac
 }
 
 /** Upper estimate of the trials the search still needs, given what the sweep knows. */
-export function trialsLeft(plan: Plan, ladder: readonly number[], knowledge: Knowledge): number {
+export function trialsLeft(plan: SweepPlan, ladder: readonly number[], knowledge: Knowledge): number {
   return plan.search.strategy === 'grid'
     ? gridSize(plan.candidates) - knowledge.measurements().length
     : estimateRemainingTrials(knowledge, plan.candidates, ladder, plan.search.confirm_inferred);

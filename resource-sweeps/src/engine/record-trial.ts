@@ -1,6 +1,6 @@
 /**
- * A trial's record from what was measured: pure, so the Docker runner and the synthetic test
- * runner judge and assemble trials the same way. The runner measures (load summary, container
+ * A trial's record from what was measured: pure, so the Docker executor and the synthetic test
+ * executor judge and assemble trials the same way. The executor measures (load summary, container
  * and host samples, what went wrong, timings); this judges them against the plan's objective
  * with the sweep's ladder and writes the line results.jsonl keeps.
  */
@@ -9,7 +9,7 @@ import type { LoadSummary } from '@rightsize/loadtest/summary-schema';
 import { containerEvents, serviceUsage, type ContainerEvent, type ContainerSample, type HostSample } from '../core/samples.js';
 import { evaluateTrial, outcomeWithoutLoad, type Reason, type TrialOutcome } from '../core/trial-outcome.js';
 import { TRIAL_SCHEMA_ID, type TrialRecord } from '../results/trial-record.js';
-import type { TrialSpec } from './trial-runner.js';
+import type { TrialSpec } from './trial-executor.js';
 
 export interface TrialMeasurements {
   started: Date;

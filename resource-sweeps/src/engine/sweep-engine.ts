@@ -1,9 +1,10 @@
 /**
- * The sweep engine: a library, driven by a plan, a run folder, a trial runner and an
+ * The sweep engine: a library, driven by a plan, a run folder, a trial executor and an
  * AbortSignal, reporting through typed events. It runs the search, turns each search probe
  * into a trial (or, on --resume, into the record already in results.jsonl), appends every
  * finished trial durably, and re-renders summary/reports after each trial so an interrupted
- * sweep leaves an up-to-date partial report. The CLI and a future HTTP API are thin shells.
+ * sweep leaves an up-to-date partial report. The CLI and the HTTP API are thin shells, both assembled by
+ * engine/sweep-factory.ts.
  */
 import { configKey, type TrialConfig } from '../core/config-space.js';
 import { gridSize, type Oracle } from '../core/frontier-search.js';
@@ -18,13 +19,13 @@ import { writeReports } from '../report/write-reports.js';
 import { estimateEta } from './eta.js';
 import { createSweepEmitter, type Progress, type SweepEmitter } from './events.js';
 import { runSearch, trialsLeft } from './plan-search.js';
-import type { TrialRunner } from './trial-runner.js';
+import type { TrialExecutor } from './trial-executor.js';
 
 export interface SweepOptions {
   store: RunStore;
   /** a new run writes this meta; a resumed run (meta omitted) reads run.json */
   meta?: RunMeta;
-  runner: TrialRunner;
+  executor: TrialExecutor;
   signal?: AbortSignal;
   now?: () => Date;
 }
@@ -50,7 +51,7 @@ export function createSweep(options: SweepOptions): Sweep {
   const events = createSweepEmitter();
   const now = options.now ?? (() => new Date());
   const signal = options.signal ?? new AbortController().signal;
-  const { store, runner } = options;
+  const { store, executor } = options;
 
   async function run(): Promise<SweepResult> {
     const resumed = options.meta === undefined;
@@ -95,7 +96,7 @@ export function createSweep(options: SweepOptions): Sweep {
       const index = nextIndex++;
       const steps = load.trialSteps(request.startUsers);
       events.emit('trial:start', { index, attempt: request.attempt, config: request.config, start_users: (steps[0] as TrialStep).users, known_held_users: request.knownHeld, progress: progress() });
-      const record = await runner.run(
+      const record = await executor.run(
         { run_id: meta.run_id, dir: store.dir, index, attempt: request.attempt, config: request.config, plan, load, steps, known_held_users: request.knownHeld },
         {
           phase: (phase, detail = '') => events.emit('trial:phase', { index, phase, detail }),
@@ -124,7 +125,7 @@ export function createSweep(options: SweepOptions): Sweep {
     };
 
     events.emit('sweep:start', { run_id: meta.run_id, dir: store.dir, plan, resumed, recorded: recorded.length, grid_size: gridSize(plan.candidates), progress: progress() });
-    const stale = await runner.cleanupStale();
+    const stale = await executor.cleanupStale();
     if (stale) events.emit('warning', { message: stale });
 
     let stopped = false;
@@ -139,8 +140,8 @@ export function createSweep(options: SweepOptions): Sweep {
         stopped = true;
       }
     } finally {
-      // what the runner set up for all trials (Swarm mode it entered), undone however the search ended
-      const closed = await runner.close?.().catch((e: Error) => `closing the trial runner: ${e.message.split('\n')[0]}`);
+      // what the executor set up for all trials (Swarm mode it entered), undone however the search ended
+      const closed = await executor.close?.().catch((e: Error) => `closing the trial executor: ${e.message.split('\n')[0]}`);
       if (closed) events.emit('warning', { message: closed });
     }
     if (replay.size > 0) events.emit('warning', { message: `${replay.size} recorded trial(s) were not asked for again (the plan or the search changed); they are kept and count in the summary` });

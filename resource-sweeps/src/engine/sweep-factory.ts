@@ -1,22 +1,22 @@
 /**
  * The one assembly of a sweep, for every front (the CLI, the HTTP API): given the ports to the
- * machine (engine, images, facts, trial runners, owner labels) and what to start (a new plan or
+ * machine (engine, images, facts, trial executors, owner labels) and what to start (a new plan or
  * a run folder to resume), it refuses what cannot run (no engine, a missing image, an unreadable
- * run) before anything starts, records the new run's meta, and wires the engine to a trial runner
+ * run) before anything starts, records the new run's meta, and wires the engine to a trial executor
  * under a fresh owner label, so clean-up by label never touches anything else.
  */
-import type { Plan } from '../plan/plan-schema.js';
+import type { SweepPlan } from '../plan/plan-schema.js';
 import { SweepError } from '../errors.js';
 import { createRunStore } from '../results/run-store.js';
 import { RUN_SCHEMA_ID, type Machine, type RunMeta } from '../results/trial-record.js';
 import { createSweep, type Sweep } from './sweep-engine.js';
-import type { TrialRunner } from './trial-runner.js';
+import type { TrialExecutor } from './trial-executor.js';
 
 /** What a front asks for: a new run of a plan (its id, or one made from the plan's name), or a run to continue (a folder or a run id). */
-export type SweepRequest = { kind: 'new'; plan: Plan; source: string; runId: string | null } | { kind: 'resume'; run: string };
+export type SweepRequest = { kind: 'new'; plan: SweepPlan; source: string; runId: string | null } | { kind: 'resume'; run: string };
 
 /** A request with its run folder found (resume) or chosen (new). */
-export type SweepStart = { kind: 'new'; plan: Plan; source: string; runId: string; dir: string } | { kind: 'resume'; dir: string };
+export type SweepStart = { kind: 'new'; plan: SweepPlan; source: string; runId: string; dir: string } | { kind: 'resume'; dir: string };
 
 /** What the factory needs from the machine; src/adapters/docker-sweep-ports.ts gives the Docker ones. */
 export interface SweepPorts {
@@ -27,18 +27,18 @@ export interface SweepPorts {
   gitCommit(): Promise<string | null>;
   /** a fresh owner label value for one sweep's Docker objects */
   createOwner(): string;
-  /** the trial runner of one sweep, labelling what it starts with `owner` */
-  trialRunner(owner: string): TrialRunner;
+  /** the trial executor of one sweep, labelling what it starts with `owner` */
+  trialExecutor(owner: string): TrialExecutor;
   /** removes everything labelled with `owner` */
   removeOwner(owner: string): Promise<void>;
 }
 
-/** A sweep ready to run: built by a factory (Docker in real use, a synthetic runner in tests). */
+/** A sweep ready to run: built by a factory (Docker in real use, a synthetic executor in tests). */
 export interface PreparedSweep {
   sweep: Sweep;
   runId: string;
   dir: string;
-  plan: Plan;
+  plan: SweepPlan;
   /** the owner label value of its Docker objects (finds the trial's balancer); null without Docker */
   owner: string | null;
   /** removes what is left of it in Docker; run after the sweep ends */
@@ -67,7 +67,7 @@ export function createSweepFactory(options: SweepFactoryOptions): (start: SweepS
     // a resumed run reads its plan back; an unreadable run.json is the request's problem, said now
     const runMeta = meta ?? (await store.readMeta());
     const owner = ports.createOwner();
-    const sweep = createSweep({ store, ...(meta ? { meta } : {}), runner: ports.trialRunner(owner), signal });
+    const sweep = createSweep({ store, ...(meta ? { meta } : {}), executor: ports.trialExecutor(owner), signal });
     return { sweep, runId: runMeta.run_id, dir: start.dir, plan: runMeta.plan, owner, dispose: () => ports.removeOwner(owner) };
   };
 }

@@ -8,7 +8,7 @@
 import type { LoadOptionsInput } from '@rightsize/loadtest/options';
 import { loadSteps, userLevels, type LoadStep } from '@rightsize/loadtest/schedule';
 import { SweepError } from '../errors.js';
-import type { Plan } from './plan-schema.js';
+import type { SweepPlan } from './plan-schema.js';
 import { formatMemory } from './units.js';
 
 /** One step of a trial: the users it stands for (always known here) beside what the generator offers for them. */
@@ -30,7 +30,6 @@ export interface LoadDestination {
 export interface LoadContract {
   /** the user counts of the stepped load, ascending; the last one is the target */
   ladder: readonly number[];
-  target: number;
   /** a trial's steps: from the first ladder step at or above `startUsers` (else the target) up to the target */
   trialSteps(startUsers: number): TrialStep[];
   /** the load runner's options for a trial's steps */
@@ -38,12 +37,12 @@ export interface LoadContract {
 }
 
 /** The user counts of the plan's stepped load, e.g. 500, 1000, ... 10000 (the plan schema keeps `to` on the grid). */
-export function userLadder(plan: Plan): number[] {
+export function userLadder(plan: SweepPlan): number[] {
   const { from, to, step } = plan.load.users;
   return userLevels(from, to, step);
 }
 
-export function createLoadContract(plan: Plan): LoadContract {
+export function createLoadContract(plan: SweepPlan): LoadContract {
   const { load } = plan;
   const ladder = userLadder(plan);
   const target = ladder[ladder.length - 1] as number;
@@ -59,7 +58,6 @@ export function createLoadContract(plan: Plan): LoadContract {
   } as const;
   return {
     ladder,
-    target,
     trialSteps(startUsers) {
       const start = ladder.find((u) => u >= startUsers) ?? target;
       return steps.filter((s) => s.users >= start);

@@ -1,5 +1,5 @@
 /**
- * Reading a plan: YAML text -> validated Plan. Every problem names the file, the key (as a
+ * Reading a plan: YAML text -> validated SweepPlan. Every problem names the file, the key (as a
  * path like `candidates.cpus[2]`) and, when the key is in the file, its line; all problems are
  * reported at once so a user fixes a plan in one go.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { issueEntries, type Issue } from '@rightsize/compose/kit/issues';
 import { SweepError } from '../errors.js';
-import { PlanSchema, type Plan } from './plan-schema.js';
+import { SweepPlanSchema, type SweepPlan } from './plan-schema.js';
 
 /** How a key path is named when it is the whole plan. */
 export const TOP_LEVEL = '(top level)';
@@ -33,8 +33,8 @@ export interface ParsePlanOptions {
 }
 
 /** Validates a plan given as a plain object (JSON from an HTTP API, or parsed YAML). */
-export function parsePlanObject(value: unknown, options: ParsePlanOptions, locate?: (keyPath: readonly PropertyKey[]) => number | null): Plan {
-  const result = PlanSchema.safeParse(value ?? {});
+export function parsePlanObject(value: unknown, options: ParsePlanOptions, locate?: (keyPath: readonly PropertyKey[]) => number | null): SweepPlan {
+  const result = SweepPlanSchema.safeParse(value ?? {});
   if (result.success) return result.data;
   const entries = issueEntries(result.error.issues.map(withAllowedValues), {
     root: TOP_LEVEL,
@@ -54,7 +54,7 @@ export function parsePlanObject(value: unknown, options: ParsePlanOptions, locat
 }
 
 /** Parses YAML text into a validated plan. */
-export function parsePlanYaml(text: string, options: ParsePlanOptions): Plan {
+export function parsePlanYaml(text: string, options: ParsePlanOptions): SweepPlan {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -83,7 +83,7 @@ export interface LoadPlanOptions {
   cwd?: string;
 }
 
-export async function loadPlanFile(options: LoadPlanOptions): Promise<{ plan: Plan; file: string; text: string }> {
+export async function loadPlanFile(options: LoadPlanOptions): Promise<{ plan: SweepPlan; file: string; text: string }> {
   const file = path.resolve(options.cwd ?? process.cwd(), options.file);
   let text: string;
   try {

@@ -152,7 +152,7 @@ export function stackCpuset(cores: number, generatorCpus: number): string | null
   return last === 0 ? '0' : `0-${last}`;
 }
 
-export const PlanSchema = z
+export const SweepPlanSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes').default('default'),
     description: z.string().default(''),
@@ -165,6 +165,6 @@ export const PlanSchema = z
     trial: TrialSettingsSchema.default(TrialSettingsSchema.parse({})),
   })
   .strict();
-export type Plan = z.infer<typeof PlanSchema>;
+export type SweepPlan = z.infer<typeof SweepPlanSchema>;
 /** What a plan file may contain before defaults and unit parsing. */
-export type PlanInput = z.input<typeof PlanSchema>;
+export type SweepPlanInput = z.input<typeof SweepPlanSchema>;

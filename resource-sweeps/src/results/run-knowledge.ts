@@ -5,7 +5,7 @@
  */
 import type { TrialAnswer } from '../core/frontier-search.js';
 import { createKnowledge, measurementOf, type Knowledge } from '../core/knowledge.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { SweepPlan } from '../plan/plan-schema.js';
 import type { TrialRecord } from './trial-record.js';
 
 /** The answer a record gave the search. */
@@ -14,7 +14,7 @@ export function answerOf(record: TrialRecord): TrialAnswer {
 }
 
 /** Replays records into knowledge the way the search recorded them. */
-export function knowledgeFromRecords(plan: Plan, records: readonly TrialRecord[]): Knowledge {
+export function knowledgeFromRecords(plan: SweepPlan, records: readonly TrialRecord[]): Knowledge {
   const knowledge = createKnowledge({ monotoneInReplicas: plan.search.monotone_in_replicas });
   for (const r of records) knowledge.record(measurementOf(answerOf(r), plan.search.start_above_held ? r.known_held_users : 0));
   return knowledge;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { TrialConfigSchema } from '../core/config-space.js';
 import { ServiceUsageSchema, TrialOutcomeSchema } from '../core/trial-outcome.js';
-import { PlanSchema } from '../plan/plan-schema.js';
+import { SweepPlanSchema } from '../plan/plan-schema.js';
 
 export const TRIAL_SCHEMA_ID = 'rightsize.sweep-trial/v1';
 export const RUN_SCHEMA_ID = 'rightsize.sweep-run/v1';
@@ -67,7 +67,7 @@ export const RunMetaSchema = z
     created_at: z.string(),
     /** where the plan came from: a file path, "default", "quick" or "api" */
     plan_source: z.string(),
-    plan: PlanSchema,
+    plan: SweepPlanSchema,
     machine: MachineSchema,
     git_commit: z.string().nullable(),
   })

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TrialConfigSchema } from '../core/config-space.js';
 import { ReasonSchema } from '../core/trial-outcome.js';
 import { MachineSchema } from '../results/trial-record.js';
-import { PlanSchema } from '../plan/plan-schema.js';
+import { SweepPlanSchema } from '../plan/plan-schema.js';
 
 export const SUMMARY_SCHEMA_ID = 'rightsize.sweep-summary/v1';
 
@@ -130,7 +130,7 @@ export const SummarySchema = z
     schema: z.literal(SUMMARY_SCHEMA_ID),
     run_id: z.string(),
     plan_source: z.string(),
-    plan: PlanSchema,
+    plan: SweepPlanSchema,
     machine: MachineSchema,
     git_commit: z.string().nullable(),
     created_at: z.string(),

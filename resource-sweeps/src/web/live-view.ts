@@ -6,7 +6,7 @@
  */
 import type { TrialConfig } from '../core/config-space.js';
 import type { SweepEvents, TrialPhase } from '../engine/events.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { SweepPlan } from '../plan/plan-schema.js';
 import type { TrialRecord } from '../results/trial-record.js';
 import type { Summary } from '../summary/summary-schema.js';
 import type { LocustState } from './schemas.js';
@@ -73,7 +73,7 @@ export interface SweepView {
   started_at: number;
   finished_at: number | null;
   error: string | null;
-  plan: Plan | null;
+  plan: SweepPlan | null;
   grid_size: number | null;
   progress: SweepEvents['sweep:start']['progress'] | null;
   current: CurrentTrial | null;
@@ -137,7 +137,7 @@ export function trialDone(record: TrialRecord): TrialDone {
   };
 }
 
-export function emptyMap(plan: Plan): MapView {
+export function emptyMap(plan: SweepPlan): MapView {
   const cells: MapCell[] = [];
   for (const replicas of plan.candidates.replicas)
     for (const cpus of plan.candidates.cpus)

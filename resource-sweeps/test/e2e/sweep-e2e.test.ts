@@ -15,7 +15,7 @@ import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
 import { createCgroupReader } from '../../src/adapters/cgroup.js';
 import { createComposeStackAdapter } from '../../src/adapters/compose-stack.js';
-import { createDockerTrialRunner } from '../../src/adapters/docker-trial-runner.js';
+import { createDockerTrialExecutor } from '../../src/adapters/docker-trial-executor.js';
 import { createLoadtestDriver } from '../../src/adapters/load-driver.js';
 import { createSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
 import { configKey } from '../../src/core/config-space.js';
@@ -23,7 +23,8 @@ import { createSweep } from '../../src/engine/sweep-engine.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID } from '../../src/results/trial-record.js';
-import { composeFilesFromEnv, machineInfo } from '../../src/run-setup.js';
+import { machineInfo } from '../../src/adapters/machine-facts.js';
+import { composeFilesFromEnv } from '../../src/run-setup.js';
 import { leftovers } from '../support/leftovers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,7 +45,7 @@ test('a small sweep on the real engine reports a minimum whose own trial held th
   const sweep = createSweep({
     store,
     meta: { schema: RUN_SCHEMA_ID, run_id: 'e2e', created_at: new Date().toISOString(), plan_source: PLAN, plan, machine: await machineInfo(docker), git_commit: null },
-    runner: createDockerTrialRunner({ docker, stack: createComposeStackAdapter({ docker, ...(composeFilesFromEnv() ? { files: composeFilesFromEnv() as string[] } : {}) }), load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
+    executor: createDockerTrialExecutor({ docker, stack: createComposeStackAdapter({ docker, ...(composeFilesFromEnv() ? { files: composeFilesFromEnv() as string[] } : {}) }), load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
   });
   const phases: string[] = [];
   sweep.events.on('trial:phase', (e) => phases.push(e.phase));

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createDocker } from '@rightsize/compose/docker';
 import { requireDocker } from '@rightsize/compose/testing';
 import { createCgroupReader } from '../../src/adapters/cgroup.js';
-import { createDockerTrialRunner } from '../../src/adapters/docker-trial-runner.js';
+import { createDockerTrialExecutor } from '../../src/adapters/docker-trial-executor.js';
 import { createLoadtestDriver } from '../../src/adapters/load-driver.js';
 import { createStackAdapter } from '../../src/adapters/stack-adapter.js';
 import { createSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
@@ -24,7 +24,7 @@ import { createSweep } from '../../src/engine/sweep-engine.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID } from '../../src/results/trial-record.js';
-import { machineInfo } from '../../src/run-setup.js';
+import { machineInfo } from '../../src/adapters/machine-facts.js';
 import { leftovers } from '../support/leftovers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +49,7 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
   const sweep = createSweep({
     store,
     meta: { schema: RUN_SCHEMA_ID, run_id: 'swarm-e2e', created_at: new Date().toISOString(), plan_source: PLAN, plan, machine: await machineInfo(docker), git_commit: null },
-    runner: createDockerTrialRunner({ docker, stack, load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
+    executor: createDockerTrialExecutor({ docker, stack, load: createLoadtestDriver({ docker }), cgroups: createCgroupReader(), owner, cores: os.availableParallelism() }),
   });
   const details: string[] = [];
   let activeDuringTrial = false;

@@ -7,26 +7,26 @@ import { createSweep } from '../../src/engine/sweep-engine.js';
 import { isSearchComplete } from '../../src/engine/replay.js';
 import { createRunStore } from '../../src/results/run-store.js';
 import { RUN_SCHEMA_ID, type RunMeta } from '../../src/results/trial-record.js';
-import { PlanSchema, type PlanInput } from '../../src/plan/plan-schema.js';
+import { SweepPlanSchema, type SweepPlanInput } from '../../src/plan/plan-schema.js';
 import { configKey } from '../../src/core/config-space.js';
 import { SummarySchema } from '../../src/summary/summary-schema.js';
-import { createSyntheticRunner } from '../support/synthetic-runner.js';
+import { createSyntheticExecutor } from '../support/synthetic-executor.js';
 import { createRandom, randomMonotoneCapacity } from '../support/synthetic-oracle.js';
 import type { SweepEventName } from '../../src/engine/events.js';
 
-const PLAN_INPUT: PlanInput = {
+const PLAN_INPUT: SweepPlanInput = {
   name: 'engine-test',
   load: { users: { from: 500, to: 5000, step: 500 } },
   candidates: { replicas: [1, 2], cpus: [0.25, 0.5, 1, 2], memory: [256, 512] },
 };
 
-function meta(planInput: PlanInput = PLAN_INPUT): RunMeta {
+function meta(planInput: SweepPlanInput = PLAN_INPUT): RunMeta {
   return {
     schema: RUN_SCHEMA_ID,
     run_id: 'run-engine-test',
     created_at: '2025-01-01T00:00:00.000Z',
     plan_source: 'test',
-    plan: PlanSchema.parse(planInput),
+    plan: SweepPlanSchema.parse(planInput),
     machine: { hostname: 'test', cores: 2, mem_mib: 24000, node: process.version, docker: null, compose: null, loadavg_1m: 0.1 },
     git_commit: null,
   };
@@ -38,14 +38,14 @@ async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise
   return dir;
 }
 
-const plan = PlanSchema.parse(PLAN_INPUT);
+const plan = SweepPlanSchema.parse(PLAN_INPUT);
 const capacity = randomMonotoneCapacity(createRandom(11), plan.candidates, 5000);
 
 test('a sweep runs the search, appends every trial, and writes summary, report.md and report.html', async (t) => {
   const dir = await tempDir(t);
   const store = createRunStore({ dir });
-  const runner = createSyntheticRunner({ capacity });
-  const sweep = createSweep({ store, meta: meta(), runner, now: () => new Date('2025-01-01T01:00:00Z') });
+  const executor = createSyntheticExecutor({ capacity });
+  const sweep = createSweep({ store, meta: meta(), executor, now: () => new Date('2025-01-01T01:00:00Z') });
   const seen: SweepEventName[] = [];
   sweep.events.onAny((name) => seen.push(name));
   const result = await sweep.run();
@@ -53,7 +53,7 @@ test('a sweep runs the search, appends every trial, and writes summary, report.m
   assert.equal(result.stopped, false);
   assert.equal(result.summary.complete, true);
   const { records } = await store.read();
-  assert.equal(records.length, runner.ran.length);
+  assert.equal(records.length, executor.ran.length);
   assert.equal(result.summary.counts.trials, records.length);
   assert.ok(records.length < result.summary.counts.grid_size);
   SummarySchema.parse(JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')));
@@ -76,21 +76,21 @@ test('stopping a sweep mid-way keeps every finished trial, and --resume finishes
   const dir = await tempDir(t);
   const controller = new AbortController();
   let started = 0;
-  const first = createSyntheticRunner({
+  const first = createSyntheticExecutor({
     capacity,
     beforeTrial: () => {
       if (++started === 3) controller.abort(new Error('Ctrl-C'));
     },
   });
-  const stopped = await createSweep({ store: createRunStore({ dir }), meta: meta(), runner: first, signal: controller.signal }).run();
+  const stopped = await createSweep({ store: createRunStore({ dir }), meta: meta(), executor: first, signal: controller.signal }).run();
   assert.equal(stopped.stopped, true);
   assert.equal(stopped.summary.complete, false);
   const kept = (await createRunStore({ dir }).read()).records;
   assert.equal(kept.length, 2);
 
-  const second = createSyntheticRunner({ capacity });
+  const second = createSyntheticExecutor({ capacity });
   const replayed: number[] = [];
-  const resume = createSweep({ store: createRunStore({ dir }), runner: second });
+  const resume = createSweep({ store: createRunStore({ dir }), executor: second });
   resume.events.on('trial:replayed', (e) => replayed.push(e.record.index));
   const finished = await resume.run();
   assert.equal(finished.summary.complete, true);
@@ -101,14 +101,14 @@ test('stopping a sweep mid-way keeps every finished trial, and --resume finishes
   assert.deepEqual(all.map((r) => r.index), all.map((_, i) => i));
   // same answer as an uninterrupted sweep
   const straightDir = await tempDir(t);
-  const straight = await createSweep({ store: createRunStore({ dir: straightDir }), meta: meta(), runner: createSyntheticRunner({ capacity }) }).run();
+  const straight = await createSweep({ store: createRunStore({ dir: straightDir }), meta: meta(), executor: createSyntheticExecutor({ capacity }) }).run();
   assert.deepEqual(finished.summary.per_replicas.map((r) => r.best?.config ?? null), straight.summary.per_replicas.map((r) => r.best?.config ?? null));
   assert.equal(all.length, straight.summary.counts.trials);
 });
 
 test('progress events count trials done and give an ETA that shrinks to zero', async (t) => {
   const dir = await tempDir(t);
-  const sweep = createSweep({ store: createRunStore({ dir }), meta: meta(), runner: createSyntheticRunner({ capacity }) });
+  const sweep = createSweep({ store: createRunStore({ dir }), meta: meta(), executor: createSyntheticExecutor({ capacity }) });
   const ends: { done: number; left: number; eta: number | null }[] = [];
   sweep.events.on('trial:end', (e) => ends.push({ done: e.progress.trials_done, left: e.progress.trials_left, eta: e.progress.eta_s }));
   await sweep.run();
@@ -120,7 +120,7 @@ test('progress events count trials done and give an ETA that shrinks to zero', a
 test('a generator that saturates below the target is reported as the machine limit, not as failures', async (t) => {
   const dir = await tempDir(t);
   const big = new Map([...capacity].map(([k]) => [k, 10_000]));
-  const result = await createSweep({ store: createRunStore({ dir }), meta: meta(), runner: createSyntheticRunner({ capacity: big, generatorLimit: 3000 }) }).run();
+  const result = await createSweep({ store: createRunStore({ dir }), meta: meta(), executor: createSyntheticExecutor({ capacity: big, generatorLimit: 3000 }) }).run();
   assert.equal(result.summary.overall, null);
   assert.ok(result.summary.counts.invalid > 0);
   assert.match(result.summary.findings.machine, /invalid/);
@@ -129,7 +129,7 @@ test('a generator that saturates below the target is reported as the machine lim
 
 test('a listener that throws does not stop the sweep', async (t) => {
   const dir = await tempDir(t);
-  const sweep = createSweep({ store: createRunStore({ dir }), meta: meta(), runner: createSyntheticRunner({ capacity }) });
+  const sweep = createSweep({ store: createRunStore({ dir }), meta: meta(), executor: createSyntheticExecutor({ capacity }) });
   sweep.events.on('trial:end', () => {
     throw new Error('consumer bug');
   });
@@ -145,7 +145,7 @@ test('a listener that throws does not stop the sweep', async (t) => {
 
 test('a run folder tells whether its recorded trials settle the search (report without running)', async (t) => {
   const dir = await tempDir(t);
-  await createSweep({ store: createRunStore({ dir }), meta: meta(), runner: createSyntheticRunner({ capacity }) }).run();
+  await createSweep({ store: createRunStore({ dir }), meta: meta(), executor: createSyntheticExecutor({ capacity }) }).run();
   const store = createRunStore({ dir });
   const { records } = await store.read();
   const m = await store.readMeta();
@@ -155,15 +155,15 @@ test('a run folder tells whether its recorded trials settle the search (report w
 
 test('a stack that never comes up stops the sweep after three trials in a row, keeping them', async (t) => {
   const dir = await tempDir(t);
-  const runner = createSyntheticRunner({ capacity });
-  const broken: typeof runner = {
-    ...runner,
+  const executor = createSyntheticExecutor({ capacity });
+  const broken: typeof executor = {
+    ...executor,
     async run(spec, hooks, signal) {
-      const record = await runner.run(spec, hooks, signal);
+      const record = await executor.run(spec, hooks, signal);
       return { ...record, outcome: { ...record.outcome, held_users: 0, upper_users: null, valid: false, end: 'invalid', steps: [], failed_step: { users: spec.steps[0]?.users ?? 0, reasons: [{ kind: 'infrastructure', detail: 'compose up failed: rlimit' }], machine_bound: false, limit_binding: null } } };
     },
   };
-  await assert.rejects(createSweep({ store: createRunStore({ dir }), meta: meta(), runner: broken }).run(), (e: unknown) => {
+  await assert.rejects(createSweep({ store: createRunStore({ dir }), meta: meta(), executor: broken }).run(), (e: unknown) => {
     assert.ok(e instanceof Error && 'code' in e && e.code === 'SWEEP_ERR_STACK_UP');
     return true;
   });

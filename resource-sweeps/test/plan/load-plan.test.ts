@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parsePlanYaml, loadPlanFile } from '../../src/plan/load-plan.js';
 import { userLadder } from '../../src/plan/load-contract.js';
-import { PlanSchema } from '../../src/plan/plan-schema.js';
+import { SweepPlanSchema } from '../../src/plan/plan-schema.js';
 import { SweepError } from '../../src/errors.js';
 
 function planError(text: string): SweepError {
@@ -20,7 +20,7 @@ function planError(text: string): SweepError {
 
 test('an empty plan resolves to the default plan: 500..10000 users by 500, p95 200 ms, 1 % errors', () => {
   const plan = parsePlanYaml('', { source: 'empty.yaml' });
-  assert.deepEqual(plan, PlanSchema.parse({}));
+  assert.deepEqual(plan, SweepPlanSchema.parse({}));
   assert.equal(plan.target.image, 'rightsize-api:latest');
   assert.equal(plan.load.engine, 'k6');
   assert.deepEqual(plan.load.users, { from: 500, to: 10_000, step: 500 });

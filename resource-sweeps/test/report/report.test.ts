@@ -6,11 +6,11 @@ import { renderCompareHtml, renderCompareMarkdown } from '../../src/report/compa
 import { renderLineChart } from '../../src/report/svg/line-chart.js';
 import { niceTicks } from '../../src/report/svg/svg-util.js';
 import { deriveSummary } from '../../src/summary/derive-summary.js';
-import { PlanSchema } from '../../src/plan/plan-schema.js';
+import { SweepPlanSchema } from '../../src/plan/plan-schema.js';
 import { RUN_SCHEMA_ID, type RunMeta } from '../../src/results/trial-record.js';
 import { makeRecord } from '../support/fixtures.js';
 
-const plan = PlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1], cpus: [0.5, 1], memory: [256] } });
+const plan = SweepPlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1], cpus: [0.5, 1], memory: [256] } });
 const meta = (run_id: string, image = 'rightsize-api:latest'): RunMeta => ({
   schema: RUN_SCHEMA_ID,
   run_id,

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSummary } from '../../src/summary/derive-summary.js';
 import { SummarySchema } from '../../src/summary/summary-schema.js';
-import { PlanSchema } from '../../src/plan/plan-schema.js';
+import { SweepPlanSchema } from '../../src/plan/plan-schema.js';
 import { RUN_SCHEMA_ID, type RunMeta, type TrialRecord } from '../../src/results/trial-record.js';
 import { makeRecord } from '../support/fixtures.js';
 
-const plan = PlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1, 2], cpus: [0.5, 1], memory: [256, 512] } });
+const plan = SweepPlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1, 2], cpus: [0.5, 1], memory: [256, 512] } });
 const meta: RunMeta = {
   schema: RUN_SCHEMA_ID,
   run_id: 'r1',

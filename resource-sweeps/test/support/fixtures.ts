@@ -8,7 +8,7 @@ import type { ContainerSample, HostSample } from '../../src/core/samples.js';
 import { evaluateTrial } from '../../src/core/trial-outcome.js';
 import type { TrialConfig } from '../../src/core/config-space.js';
 import { userLadder } from '../../src/plan/load-contract.js';
-import { PlanSchema, type Plan } from '../../src/plan/plan-schema.js';
+import { SweepPlanSchema, type SweepPlan } from '../../src/plan/plan-schema.js';
 import { TRIAL_SCHEMA_ID, type TrialRecord } from '../../src/results/trial-record.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
@@ -123,7 +123,7 @@ export function makeHostSamples(seconds: number, cpuPct: (t: number) => number =
   return Array.from({ length: seconds + 1 }, (_, s) => ({ t: T0 + s * 1000, cpu_pct: cpuPct(s), cores: 2, mem_used_mib: 4000, cpu_pressure_pct: pressurePct(s) }));
 }
 
-export const LADDER_PLAN: Plan = PlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } } });
+export const LADDER_PLAN: SweepPlan = SweepPlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } } });
 
 export interface RecordSpec {
   config: TrialConfig;
@@ -133,7 +133,7 @@ export interface RecordSpec {
   startUsers?: number;
   knownHeld?: number;
   samples?: SampleSpec;
-  plan?: Plan;
+  plan?: SweepPlan;
 }
 
 /** A full trial record, judged by the real evaluateTrial. */

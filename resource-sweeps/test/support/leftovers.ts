@@ -7,10 +7,8 @@ export async function leftovers(owner: string, docker: Docker = createDocker()):
   const containers = (await docker.listContainers({ [OWNER_LABEL]: '' })).filter((c) => mine(c.labels)).map((c) => `container ${c.name}`);
   const networks = (await docker.listNetworks({ [OWNER_LABEL]: '' })).filter((n) => mine(n.labels)).map((n) => `network ${n.name}`);
   // outside swarm mode there are no services and `docker service ls` fails: nothing left there
-  const services = await docker
-    .listServices({ [OWNER_LABEL]: '' })
-    .then((all) => docker.inspectServices(all.map((s) => s.name)))
-    .then((all) => all.filter((s) => mine(s.Spec.Labels)).map((s) => `service ${s.Spec.Name}`))
-    .catch(() => []);
+  const names = await docker.listServices({ [OWNER_LABEL]: '' }).then((all) => all.map((s) => s.name), () => []);
+  const inspected = (await Promise.all(names.map((name) => docker.inspectServices([name]).catch(() => [])))).flat();
+  const services = inspected.filter((s) => mine(s.Spec.Labels)).map((s) => `service ${s.Spec.Name}`);
   return [...containers, ...networks, ...services];
 }

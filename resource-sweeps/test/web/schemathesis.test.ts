@@ -1,6 +1,6 @@
 // Issue 17: the sweep server's OpenAPI document (GET /docs/json) is its contract. Schemathesis
 // fuzzes every operation with every check and must find nothing. The server runs on the synthetic
-// trial runner (createKit): sweeps it starts end in milliseconds, load requests are refused, the
+// trial executor (createKit): sweeps it starts end in milliseconds, load requests are refused, the
 // balancer reads nothing, so fuzzing never starts Docker, load or a real sweep.
 import assert from 'node:assert/strict';
 import path from 'node:path';

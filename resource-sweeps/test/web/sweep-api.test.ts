@@ -1,6 +1,6 @@
 /**
  * Starting, stopping and resuming sweeps over HTTP, on the real engine with the synthetic trial
- * runner (no Docker is claimed here; the Docker tier is docker-sweep-api.test.ts).
+ * executor (no Docker is claimed here; the Docker tier is docker-sweep-api.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { SweepRequest } from '../../engine/sweep-factory.js';
 import { isSweepError, SweepError } from '../../errors.js';
 import { loadPlanFile, parsePlanObject } from '../../plan/load-plan.js';
-import { PlanSchema } from '../../plan/plan-schema.js';
+import { SweepPlanSchema } from '../../plan/plan-schema.js';
 import { QUICK_PLAN } from '../../run-setup.js';
 import { ErrorBodySchema, planErrorKeys, RequestError } from '../http-errors.js';
 import { ResumeBodySchema, StartSweepBodySchema, SweepStatusSchema, type StartSweepBody } from '../schemas.js';
@@ -23,7 +23,7 @@ export async function requestFromBody(body: StartSweepBody): Promise<SweepReques
   }
   const runId = body.run_id ?? null;
   if (body.quick) return { kind: 'new', plan: (await loadPlanFile({ file: QUICK_PLAN })).plan, source: 'quick', runId };
-  if (body.plan === undefined) return { kind: 'new', plan: PlanSchema.parse({}), source: 'default', runId };
+  if (body.plan === undefined) return { kind: 'new', plan: SweepPlanSchema.parse({}), source: 'default', runId };
   try {
     return { kind: 'new', plan: parsePlanObject(body.plan, { source: 'request body' }), source: 'request body', runId };
   } catch (error) {

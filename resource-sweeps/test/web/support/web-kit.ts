@@ -1,6 +1,6 @@
 /**
  * The live page/API under test without Docker: a session whose sweeps run the synthetic trial
- * runner (real engine, store, summary and reports; trials that take `trialMs` and stop at once
+ * executor (real engine, store, summary and reports; trials that take `trialMs` and stop at once
  * when aborted) in a temporary reports folder, and an app built around it for app.inject().
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { configKey } from '../../../src/core/config-space.js';
-import type { TrialRunner } from '../../../src/engine/trial-runner.js';
+import type { TrialExecutor } from '../../../src/engine/trial-executor.js';
 import { createSweep } from '../../../src/engine/sweep-engine.js';
 import { abortedError } from '../../../src/errors.js';
 import { createLoadPort, type RunLoadFn } from '../../../src/adapters/load-port.js';
@@ -20,18 +20,18 @@ import { buildWebApp } from '../../../src/web/app.js';
 import { createSession, type Session } from '../../../src/web/session.js';
 import { parseWebOptions, type WebOptionsInput } from '../../../src/web/web-options.js';
 import type { BalancerSource, SweepFactory } from '../../../src/web/web-ports.js';
-import { createSyntheticRunner } from '../../support/synthetic-runner.js';
+import { createSyntheticExecutor } from '../../support/synthetic-executor.js';
 
-/** a small plan the synthetic runner answers: r1 holds 200 users from 0.5 CPU, r2 from 0.25 */
+/** a small plan the synthetic executor answers: r1 holds 200 users from 0.5 CPU, r2 from 0.25 */
 export const SMALL_PLAN = {
   name: 'web-test',
   load: { users: { from: 100, to: 300, step: 100 } },
   candidates: { replicas: [1, 2], cpus: [0.25, 0.5, 1], memory: ['256m'] },
 };
 
-function slow(runner: TrialRunner, trialMs: number): TrialRunner {
+function slow(executor: TrialExecutor, trialMs: number): TrialExecutor {
   return {
-    cleanupStale: () => runner.cleanupStale(),
+    cleanupStale: () => executor.cleanupStale(),
     async run(spec, hooks, signal) {
       hooks.phase('up', 'synthetic stack');
       await new Promise<void>((resolve, reject) => {
@@ -42,7 +42,7 @@ function slow(runner: TrialRunner, trialMs: number): TrialRunner {
           reject(abortedError(signal.reason));
         }, { once: true });
       });
-      return runner.run(spec, hooks, signal);
+      return executor.run(spec, hooks, signal);
     },
   };
 }
@@ -61,7 +61,7 @@ export function syntheticFactory(reportsRoot: string, trialMs: number): SweepFac
         ? { schema: RUN_SCHEMA_ID, run_id: path.basename(dir), created_at: new Date().toISOString(), plan_source: request.source, plan: request.plan, machine: { hostname: 'test', cores: 2, mem_mib: 1024, node: process.version, docker: null, compose: null, loadavg_1m: 0 }, git_commit: null }
         : undefined;
     const runMeta = meta ?? (await store.readMeta());
-    const sweep = createSweep({ store, ...(meta ? { meta } : {}), runner: slow(createSyntheticRunner({ capacity }), trialMs), signal });
+    const sweep = createSweep({ store, ...(meta ? { meta } : {}), executor: slow(createSyntheticExecutor({ capacity }), trialMs), signal });
     return { sweep, runId: runMeta.run_id, dir, plan: runMeta.plan, owner: null, dispose: async () => undefined };
   };
 }

@@ -6,7 +6,7 @@
 // metadata.class_labels, else the ONNX metadata_props `class_labels`, else indices.
 import { z } from 'zod';
 import { StartupError } from '../errors.js';
-import type { GraphValue } from './input-plan.js';
+import type { GraphValue } from './input-mapping.js';
 
 export interface OutputTensor {
   type: string;
@@ -20,7 +20,7 @@ export type Prediction =
   | { value: number | number[] }
   | { outputs: Record<string, unknown> };
 
-export interface OutputPlan {
+export interface OutputMapping {
   task: 'classification' | 'regression' | 'raw';
   classes: string[] | null;
   predictionSchema: z.ZodType<Prediction>;
@@ -36,7 +36,7 @@ export function sanitizeClass(cls: string): string {
   return cls.replace(/[^0-9A-Za-z_]+/g, '_');
 }
 
-export function createOutputPlan(graphOutputs: readonly GraphValue[], classLabels: string[] | null, where: string): OutputPlan {
+export function createOutputMapping(graphOutputs: readonly GraphValue[], classLabels: string[] | null, where: string): OutputMapping {
   const nonTensor = graphOutputs.filter((o) => !o.isTensor);
   if (nonTensor.length > 0) {
     throw new StartupError(
@@ -105,7 +105,7 @@ export function createOutputPlan(graphOutputs: readonly GraphValue[], classLabel
     labelOut: GraphValue,
     classes: string[] | null,
     probabilities: ((outputs: OutputMap, row: number) => Record<string, number>) | null,
-  ): OutputPlan {
+  ): OutputMapping {
     const numericLabel = labelOut.type !== 'string';
     // Integer labels become class names when the model lists its classes (skl2onnx labels are class indices).
     const mapLabel = numericLabel && classes !== null;

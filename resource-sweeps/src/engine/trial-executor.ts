@@ -1,11 +1,11 @@
 /**
- * The contract between the engine and whatever runs one trial. The real runner (Docker stack,
- * k6/Locust, sampler) lives in src/adapters; tests plug in synthetic runners. A runner tears
+ * The contract between the engine and whatever runs one trial. The real executor (Docker stack,
+ * k6/Locust, sampler) lives in src/adapters; tests plug in synthetic executors. An executor tears
  * down everything it started before it resolves or rejects, abort included.
  */
 import type { TrialConfig } from '../core/config-space.js';
 import type { LoadContract, TrialStep } from '../plan/load-contract.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { SweepPlan } from '../plan/plan-schema.js';
 import type { TrialRecord } from '../results/trial-record.js';
 import type { SweepEvents, TrialPhase } from './events.js';
 
@@ -16,7 +16,7 @@ export interface TrialSpec {
   index: number;
   attempt: number;
   config: TrialConfig;
-  plan: Plan;
+  plan: SweepPlan;
   /** the sweep's load contract, worked out once per sweep from the plan */
   load: LoadContract;
   /** the steps this trial runs: from its start up to the target */
@@ -31,7 +31,7 @@ export interface TrialHooks {
   warn(message: string): void;
 }
 
-export interface TrialRunner {
+export interface TrialExecutor {
   /**
    * Removes what crashed sweeps left behind (by label; only sweeps whose process is gone),
    * before the first trial. Resolves to a line for the log, or null when there was nothing.
@@ -39,6 +39,6 @@ export interface TrialRunner {
   cleanupStale(): Promise<string | null>;
   /** runs one trial and returns its record; infrastructure failures come back as an invalid record, not a throw */
   run(spec: TrialSpec, hooks: TrialHooks, signal: AbortSignal): Promise<TrialRecord>;
-  /** once, when the sweep ends (abort and failure included): undoes what the runner set up for all trials; a line for the log, or null */
+  /** once, when the sweep ends (abort and failure included): undoes what the executor set up for all trials; a line for the log, or null */
   close?(): Promise<string | null>;
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { parseBalancerCsv } from '../../src/web/balancer.js';
+import { parseBalancerCsv } from '../../src/adapters/balancer-view.js';
 
 const csv = () => readFile(new URL('./fixtures/haproxy-stats.csv', import.meta.url), 'utf8');
 

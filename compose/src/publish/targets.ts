@@ -6,16 +6,16 @@
 import { z } from 'zod';
 import { RightsizeError } from '../errors.js';
 
-export const PublishPlanSchema = z.object({
+export const PublishTargetsSchema = z.object({
   source: z.string(),
   registry: z.string(),
   repository: z.string(),
   tags: z.array(z.string()).min(1),
   refs: z.array(z.string()).min(1),
 });
-export type PublishPlan = z.infer<typeof PublishPlanSchema>;
+export type PublishTargets = z.infer<typeof PublishTargetsSchema>;
 
-export interface PlanInput {
+export interface PublishRequest {
   /** Local image to publish (e.g. rightsize-api:0.1.0). */
   source: string;
   /** Its labels (org.opencontainers.image.version / revision). */
@@ -34,7 +34,7 @@ export interface PlanInput {
 const REPO_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 
-export function planPublish(p: PlanInput): PublishPlan {
+export function publishTargets(p: PublishRequest): PublishTargets {
   const hub = !p.registry || p.registry === 'docker.io' || p.registry === 'index.docker.io';
   const registry = hub ? 'docker.io' : p.registry!.replace(/\/+$/, '');
   let repository = p.repository;

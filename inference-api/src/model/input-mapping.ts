@@ -47,7 +47,7 @@ export interface EncodedBatch {
   arrays: SlotArray[];
 }
 
-export interface InputPlan {
+export interface InputMapping {
   layout: 'packed-columns' | 'column-inputs' | 'tensors';
   fields: FieldSpec[];
   slots: InputSlot[];
@@ -66,7 +66,7 @@ const NUMERIC_COLUMN: Record<ColumnType, FieldKind> = {
   string: 'string',
 };
 
-export function createInputPlan(signature: Signature | null, graphInputs: readonly GraphValue[], where: string): InputPlan {
+export function createInputMapping(signature: Signature | null, graphInputs: readonly GraphValue[], where: string): InputMapping {
   const fail = (why: string) => new StartupError('PREDICT_ERR_MODEL_FORMAT', `${where}: ${why}`);
   const slots = graphInputs.map((g) => toSlot(g, fail));
   if (signature?.kind === 'columns') {
@@ -126,7 +126,7 @@ function toSlot(g: GraphValue, fail: (why: string) => StartupError): InputSlot {
   return { name: g.name, type, rowShape, rowSize: rowShape.reduce((a, b) => a * b, 1) };
 }
 
-function finish(layout: InputPlan['layout'], fields: FieldSpec[], slots: InputSlot[]): InputPlan {
+function finish(layout: InputMapping['layout'], fields: FieldSpec[], slots: InputSlot[]): InputMapping {
   const shape: Record<string, z.ZodType> = {};
   for (const f of fields) shape[f.name] = fieldSchema(f);
   const rowSchema = z.strictObject(shape) as unknown as z.ZodType<Row>;
@@ -160,7 +160,7 @@ function allocateSlot(s: InputSlot, n: number): SlotArray {
   }
 }
 
-function createWriter(layout: InputPlan['layout'], fields: FieldSpec[], slots: InputSlot[]): InputPlan['write'] {
+function createWriter(layout: InputMapping['layout'], fields: FieldSpec[], slots: InputSlot[]): InputMapping['write'] {
   if (layout === 'packed-columns' && slots[0]!.type !== 'int64') {
     // Hot path for the common case: one numeric matrix; plain indexed stores, no allocation.
     const names = fields.map((f) => f.name);

@@ -1,5 +1,5 @@
 /**
- * A TrialRunner without Docker: each configuration has a capacity (users); steps up to it have
+ * A TrialExecutor without Docker: each configuration has a capacity (users); steps up to it have
  * a low p95, the first above it a p95 over the objective. Records are built by the real
  * recordTrial from synthetic load summaries and samples, so the engine, the store, the
  * summary and the reports all see real-shaped data.
@@ -7,11 +7,11 @@
 import { configKey } from '../../src/core/config-space.js';
 import { recordTrial } from '../../src/engine/record-trial.js';
 import { abortedError } from '../../src/errors.js';
-import type { TrialRunner, TrialSpec } from '../../src/engine/trial-runner.js';
+import type { TrialExecutor, TrialSpec } from '../../src/engine/trial-executor.js';
 import type { TrialRecord } from '../../src/results/trial-record.js';
 import { makeHostSamples, makeLoadSummary, makeSamples, type StepSpec } from './fixtures.js';
 
-export interface SyntheticRunnerOptions {
+export interface SyntheticExecutorOptions {
   capacity: Map<string, number>;
   /** called before each trial runs; may abort the sweep's controller */
   beforeTrial?: (spec: TrialSpec) => void;
@@ -19,7 +19,7 @@ export interface SyntheticRunnerOptions {
   generatorLimit?: number;
 }
 
-export function createSyntheticRunner(options: SyntheticRunnerOptions): TrialRunner & { ran: TrialSpec[] } {
+export function createSyntheticExecutor(options: SyntheticExecutorOptions): TrialExecutor & { ran: TrialSpec[] } {
   const ran: TrialSpec[] = [];
   return {
     ran,

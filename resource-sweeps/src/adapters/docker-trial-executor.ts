@@ -11,7 +11,7 @@ import type { Docker } from '@rightsize/compose/docker';
 import { configKey } from '../core/config-space.js';
 import type { ContainerEvent, ContainerSample, HostSample } from '../core/samples.js';
 import { recordTrial } from '../engine/record-trial.js';
-import type { TrialRunner } from '../engine/trial-runner.js';
+import type { TrialExecutor } from '../engine/trial-executor.js';
 import { abortedError, isSweepError } from '../errors.js';
 import type { TrialRecord } from '../results/trial-record.js';
 import type { CgroupReader } from './cgroup.js';
@@ -22,7 +22,7 @@ import { loadRows, requestBody, requestPath } from './request-body.js';
 import { removeProject, removeStaleSweeps } from './stale-cleanup.js';
 import { warmUp } from './warmup.js';
 
-export interface DockerTrialRunnerOptions {
+export interface DockerTrialExecutorOptions {
   docker: Docker;
   stack: StackAdapter;
   load: LoadDriver;
@@ -34,7 +34,7 @@ export interface DockerTrialRunnerOptions {
 
 const jsonl = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
 
-export function createDockerTrialRunner(options: DockerTrialRunnerOptions): TrialRunner {
+export function createDockerTrialExecutor(options: DockerTrialExecutorOptions): TrialExecutor {
   const { docker } = options;
   return {
     async cleanupStale() {
