@@ -8,27 +8,21 @@
 // Writes bench/results/api-cost.json (data) and api-cost.md (its rendering).
 //
 //   npm run bench:api-cost [-- --duration 10 --rates 300,1000,3000 --only api,floor --name api-cost]
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { cpus, homedir, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { BENCH_DIR, DEFAULT_IMAGE, REPO, findVegeta, freePort, run, waitReady, writeTargets } from './container-bench.js';
 import { runWrk } from './wrk.js';
-
-const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../..');
 
 const { values } = parseArgs({
   options: {
-    image: { type: 'string', default: 'rightsize/rightsize-api:0.1.0' },
+    image: { type: 'string', default: DEFAULT_IMAGE },
     duration: { type: 'string', default: '10' },
     rates: { type: 'string', default: '300,1000,3000' },
     only: { type: 'string' },
-    out: { type: 'string', default: path.join(here, 'results') },
+    out: { type: 'string', default: path.join(BENCH_DIR, 'results') },
     /** file name (without .json/.md): keep a before/after pair side by side */
     name: { type: 'string', default: 'api-cost' },
     /** extra API environment for the direct API targets, e.g. --env HEAP_YOUNG_MB=32 (repeatable); behind HAProxy it reaches the API only where compose/docker-compose.yml passes API_<NAME> */
@@ -44,14 +38,7 @@ if (!(durationS > 0) || !rates.every((r) => Number.isInteger(r) && r > 0)) {
 const OWNER = `bench-api-cost-${process.pid}`;
 const EXTRA_ENV = Object.fromEntries((values.env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
 
-function findVegeta(): string {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), path.join(homedir(), 'go', 'bin')]) {
-    if (dir && existsSync(path.join(dir, 'vegeta'))) return path.join(dir, 'vegeta');
-  }
-  console.error('bench:api-cost: vegeta is not installed: go install github.com/tsenart/vegeta/v12@v12.13.0 (lands in ~/go/bin)');
-  process.exit(2);
-}
-const VEGETA = findVegeta();
+const VEGETA = findVegeta('bench:api-cost');
 for (const tool of ['wrk', 'taskset', 'docker']) {
   try {
     await run('which', [tool]);
@@ -70,27 +57,6 @@ interface Target {
   what: string;
   /** starts it; resolves to the base URL and the container whose cgroup is measured */
   start(): Promise<{ url: string; container: string; stop: () => Promise<void> }>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
 }
 
 const LIMITS = ['--cpus', '1', '--memory', '256m', '--cpuset-cpus', '0'];
@@ -180,8 +146,7 @@ interface Measurement {
 }
 
 async function vegeta(url: string, rate: number, seconds: number, work: string): Promise<{ requests: number; ok: number; p50Ns: number; p99Ns: number; throughput: number }> {
-  const targets = path.join(work, 'targets.txt');
-  await writeFile(targets, `POST ${url}/predict\nContent-Type: application/json\n@${path.join(work, 'body.json')}\n`);
+  const targets = await writeTargets(work, url);
   const bin = path.join(work, 'attack.bin');
   await run('taskset', ['-c', cpus().length > 1 ? '1' : '0', VEGETA, 'attack', `-rate=${rate}/1s`, `-duration=${seconds}s`, '-timeout=10s', `-targets=${targets}`, `-output=${bin}`], { timeout: (seconds + 30) * 1000 });
   const report = JSON.parse((await run(VEGETA, ['report', '-type=json', bin])).stdout) as { requests: number; success: number; throughput: number; latencies: Record<string, number> };
@@ -260,8 +225,6 @@ function renderMarkdown(report: { method: string; machine: Record<string, unknow
 
 const work = await mkdtemp(path.join(tmpdir(), 'rs-api-cost-'));
 try {
-  const payloads = JSON.parse(await readFile(path.join(REPO, 'loadtest', 'data', 'payloads.json'), 'utf8')) as { rows: Record<string, number>[] };
-  await writeFile(path.join(work, 'body.json'), JSON.stringify(payloads.rows[0]));
   const only = values.only?.split(',').map((s) => s.trim());
   const chosen = TARGETS.filter((t) => !only || only.includes(t.id));
   const results: Measurement[] = [];

@@ -6,35 +6,24 @@
 // bench/results/api-profile.md.
 //
 //   npm run bench:api-profile [-- --rate 600 --duration 20 --env MICRO_BATCHING=false]
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
-
-const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../..');
+import { parseArgs } from 'node:util';
+import { BENCH_DIR, DEFAULT_IMAGE, findVegeta, freePort, run, waitReady, writeTargets } from './container-bench.js';
 const { values } = parseArgs({
   options: {
-    image: { type: 'string', default: 'rightsize/rightsize-api:0.1.0' },
+    image: { type: 'string', default: DEFAULT_IMAGE },
     rate: { type: 'string', default: '600' },
     duration: { type: 'string', default: '20' },
     env: { type: 'string', multiple: true, default: [] },
     top: { type: 'string', default: '25' },
-    out: { type: 'string', default: path.join(here, 'results', 'api-profile.md') },
+    out: { type: 'string', default: path.join(BENCH_DIR, 'results', 'api-profile.md') },
   },
 });
 const rate = Number(values.rate);
 const durationS = Number(values.duration);
-const vegeta = [...(process.env.PATH ?? '').split(':'), path.join(homedir(), 'go', 'bin')].map((d) => path.join(d, 'vegeta')).find((f) => existsSync(f));
-if (!vegeta) {
-  console.error('bench:api-profile: vegeta is not installed: go install github.com/tsenart/vegeta/v12@v12.13.0');
-  process.exit(2);
-}
+const vegeta = findVegeta('bench:api-profile');
 
 interface ProfileNode {
   id: number;
@@ -81,16 +70,6 @@ function selfTimes(profile: CpuProfile): { byFunction: Map<string, number>; byPa
   return { byFunction, byPackage, totalUs };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 const work = await mkdtemp(path.join(tmpdir(), 'rs-api-profile-'));
 const profDir = path.join(work, 'prof');
 await mkdir(profDir);
@@ -102,15 +81,9 @@ const container = (
 ).stdout.trim();
 try {
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  while (!(await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) {
-    if (Date.now() > until) throw new Error('the API did not become ready');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const payloads = JSON.parse(await readFile(path.join(REPO, 'loadtest', 'data', 'payloads.json'), 'utf8')) as { rows: Record<string, number>[] };
-  await writeFile(path.join(work, 'body.json'), JSON.stringify(payloads.rows[0]));
-  await writeFile(path.join(work, 'targets.txt'), `POST ${url}/predict\nContent-Type: application/json\n@${path.join(work, 'body.json')}\n`);
-  await run('taskset', ['-c', '1', vegeta, 'attack', `-rate=${rate}/1s`, `-duration=${durationS}s`, `-targets=${path.join(work, 'targets.txt')}`, `-output=${path.join(work, 'attack.bin')}`], { timeout: (durationS + 30) * 1000 });
+  await waitReady(`${url}/health/ready`);
+  const targets = await writeTargets(work, url);
+  await run('taskset', ['-c', '1', vegeta, 'attack', `-rate=${rate}/1s`, `-duration=${durationS}s`, `-targets=${targets}`, `-output=${path.join(work, 'attack.bin')}`], { timeout: (durationS + 30) * 1000 });
   const report = JSON.parse((await run(vegeta, ['report', '-type=json', path.join(work, 'attack.bin')])).stdout) as { requests: number; success: number };
   await run('docker', ['stop', '--time', '20', container]);
   const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
