@@ -13,7 +13,7 @@ import {
 } from '../docker-parse.js';
 import { RightsizeError } from '../errors.js';
 import type { ExecResult, LineStream } from '../exec.js';
-import { filterArgs, firstOf, ignoreMissing, labelArgs, requireOwner, type DockerContext } from './context.js';
+import { filterArgs, ignoreMissing, labelArgs, requireOwner, type DockerContext } from './context.js';
 
 export interface PortMapping {
   container: number;
@@ -89,7 +89,13 @@ function runArgs(opts: RunOptions): string[] {
 }
 
 export function containerOps({ cli, stream }: DockerContext) {
-  const inspect = async (id: string): Promise<ContainerInspect> => ContainerInspectSchema.parse(firstOf((await cli(['inspect', '--type', 'container', id])).stdout));
+  /** Several containers in one `docker inspect`; fails when one of them is gone. */
+  const inspectContainers = async (ids: string[]): Promise<ContainerInspect[]> => {
+    if (ids.length === 0) return [];
+    const docs = JSON.parse((await cli(['inspect', '--type', 'container', ...ids])).stdout) as unknown[];
+    return docs.map((d) => ContainerInspectSchema.parse(d));
+  };
+  const inspect = async (id: string): Promise<ContainerInspect> => (await inspectContainers([id]))[0] as ContainerInspect;
 
   /** Health status (`healthy`/`unhealthy`/`starting`), or `none` without a HEALTHCHECK. */
   const health = async (id: string): Promise<ContainerHealth> => {
@@ -119,13 +125,7 @@ export function containerOps({ cli, stream }: DockerContext) {
     },
 
     inspect,
-
-    /** Several containers in one `docker inspect`; fails when one of them is gone. */
-    async inspectContainers(ids: string[]): Promise<ContainerInspect[]> {
-      if (ids.length === 0) return [];
-      const docs = JSON.parse((await cli(['inspect', '--type', 'container', ...ids])).stdout) as unknown[];
-      return docs.map((d) => ContainerInspectSchema.parse(d));
-    },
+    inspectContainers,
 
     health,
 

@@ -44,11 +44,11 @@ export function userLadder(plan: SweepPlan): number[] {
 
 export function createLoadContract(plan: SweepPlan): LoadContract {
   const { load } = plan;
-  const ladder = userLadder(plan);
-  const target = ladder[ladder.length - 1] as number;
   const think = { thinkMinS: load.think_time.min, thinkMaxS: load.think_time.max };
   // the sweep's scenarios (steps, arrival) are stepped users, so every step knows its users
   const steps = loadSteps({ scenario: load.scenario, startUsers: load.users.from, maxUsers: load.users.to, stepUsers: load.users.step, rates: [], ...think }).map((s) => ({ ...s, users: s.users as number }));
+  const ladder = steps.map((s) => s.users);
+  const target = ladder[ladder.length - 1] as number;
   const base = {
     engine: load.engine,
     scenario: load.scenario,
