@@ -120,7 +120,8 @@ export const HELP = `npm run load -- --target <url> [options]
 Runs a stepped load against the API and writes a per-step summary (rightsize.load-summary/v1).
 Load goes only to loopback or to a service on a Docker network this run created.
 
-  --engine k6|locust          load generator (default k6; Locust runs the steps scenario)
+  --engine k6|locust|pacer    load generator (default k6; Locust runs the steps scenario,
+                              the pacer arrival and poisson: the cheapest per request)
   --scenario steps|arrival|poisson
                               steps: closed model, users with think time (the workshop)
                               arrival: the same steps as an open model (arrival rates)
@@ -143,7 +144,8 @@ Load goes only to loopback or to a service on a Docker network this run created.
   --max-generator-cpu-wait PCT  % of runnable time waiting for a CPU above which a step is invalid (default: off, reported only)
   --runtime auto|local|docker k6/Locust in its container (auto if the image exists) or local
   --generator-cpus N --generator-memory 6g --generator-cpuset auto|none|LIST
-  --image REF                 generator image (default grafana/k6:1.8.1 / locustio/locust:2.47.0)
+  --image REF                 generator image (default grafana/k6:1.8.1 / locustio/locust:2.47.0 /
+                              node:24-bookworm-slim for the pacer)
   --network NAME --network-owner OWNER   the run's Docker network (for service targets)
   --workers N                 Locust distributed mode: N worker processes/containers
   --payloads FILE             request rows (default loadtest/data/payloads.json)

@@ -14,6 +14,8 @@ export const LoadEnvSchema = z.object({
   /** local `locust` executable; default: `locust` on PATH */
   RIGHTSIZE_LOCUST_BIN: envString,
   RIGHTSIZE_LOCUST_IMAGE: envStringOr('locustio/locust:2.47.0'),
+  /** the pacer's container: the Node 24 image the API is built from (the scripts are mounted) */
+  RIGHTSIZE_PACER_IMAGE: envStringOr('node:24-bookworm-slim'),
   /** where `npm run images` keeps the k6 binary it builds (a fallback local k6); default <repo>/.cache/images */
   RIGHTSIZE_IMAGE_CACHE: envString,
   /** where runs write their folders; default loadtest/results under the repository */

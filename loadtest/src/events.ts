@@ -3,14 +3,14 @@
  * forwards it to its own consumers) read the same typed events. Data, not text.
  */
 import type { ScheduledStep } from '../k6/lib/schedule.js';
-import type { LoadSummary } from './summary-schema.js';
+import type { EngineName, LoadSummary } from './summary-schema.js';
 
 export type LoadEvent =
   | {
       type: 'start';
       runId: string;
       outDir: string;
-      engine: 'k6' | 'locust';
+      engine: EngineName;
       runtime: 'local' | 'docker';
       scenario: string;
       model: 'closed' | 'open';

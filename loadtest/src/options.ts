@@ -6,6 +6,7 @@ import { formatIssues } from '@rightsize/compose/kit/issues';
 import { z } from 'zod';
 import { DEFAULT_PATHS, PROTOCOLS, pathConflict } from '../k6/lib/protocol.js';
 import { LoadError } from './errors.js';
+import { ENGINE_NAMES } from './summary-schema.js';
 
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
@@ -56,7 +57,7 @@ export const GeneratorOptionsSchema = z
 
 export const LoadOptionsSchema = z
   .object({
-    engine: z.enum(['k6', 'locust']).default('k6'),
+    engine: z.enum(ENGINE_NAMES).default('k6'),
     scenario: z.enum(['steps', 'arrival', 'poisson']).default('steps'),
     /** base URL of the API, e.g. http://127.0.0.1:8000 or http://lb:8080 */
     target: z.string().url(),
@@ -91,8 +92,12 @@ export const LoadOptionsSchema = z
     graceS: positive.default(60),
   })
   .strict()
-  .refine((o) => o.engine === 'k6' || o.scenario === 'steps', {
-    message: 'Locust runs the closed-model `steps` scenario only; use --engine k6 for arrival and poisson',
+  .refine((o) => o.engine !== 'locust' || o.scenario === 'steps', {
+    message: 'Locust runs the closed-model `steps` scenario only; use --engine pacer or k6 for arrival and poisson',
+    path: ['scenario'],
+  })
+  .refine((o) => o.engine !== 'pacer' || o.scenario !== 'steps', {
+    message: 'the pacer offers open-model load only (arrival, poisson); use --engine k6 or locust for the closed-model steps',
     path: ['scenario'],
   })
   .refine((o) => o.scenario !== 'poisson' || o.schedule.rates.length > 0, {

@@ -7,6 +7,7 @@
 import { formatIssues } from '@rightsize/compose/kit/issues';
 import { z } from 'zod';
 import { LoadError } from './errors.js';
+import { ENGINE_NAMES } from './summary-schema.js';
 
 export const RAW_SCHEMA_ID = 'rightsize.load-raw/v1';
 
@@ -48,7 +49,7 @@ export type RawStep = z.infer<typeof RawStepSchema>;
 
 export const RawResultSchema = z.object({
   schema: z.literal(RAW_SCHEMA_ID),
-  engine: z.enum(['k6', 'locust']),
+  engine: z.enum(ENGINE_NAMES),
   /** Locust knows its version; k6 scripts cannot (the runner asks the binary or the image tag) */
   engine_version: z.string().nullable().optional(),
   scenario: z.enum(['steps', 'arrival', 'poisson']),

@@ -112,7 +112,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: RunLoadHooks = {})
   const summary = buildSummary({
     raw,
     samples,
-    engineVersion: launched.engineVersion,
+    engineVersion: raw.engine_version ?? launched.engineVersion,
     fallbackT0Ms: lines.t0Ms() ?? Date.now() - raw.test_run_duration_ms,
     rules: options.health,
     interrupted,

@@ -1,5 +1,5 @@
 /**
- * The per-step load summary: what every load engine (k6, Locust) writes and what the sweep
+ * The per-step load summary: what every load engine (k6, Locust, the pacer) writes and what the sweep
  * reads. One schema, validated when read (`parseLoadSummary`), so a run from either engine,
  * or from an older version of this project, is rejected with the offending path instead of
  * being half-understood.
@@ -9,6 +9,10 @@ import { z } from 'zod';
 import { LoadError } from './errors.js';
 
 export const LOAD_SUMMARY_SCHEMA_ID = 'rightsize.load-summary/v1';
+
+/** The load generators a run can use: k6 and Locust, and the project's own open-model pacer (loadtest/pacer/). */
+export const ENGINE_NAMES = ['k6', 'locust', 'pacer'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
 const nonNegative = z.number().finite().nonnegative();
 const ms = nonNegative.describe('milliseconds');
@@ -100,7 +104,7 @@ export type Objective = z.infer<typeof ObjectiveSchema>;
 export const LoadSummarySchema = z
   .object({
     schema: z.literal(LOAD_SUMMARY_SCHEMA_ID),
-    engine: z.enum(['k6', 'locust']),
+    engine: z.enum(ENGINE_NAMES),
     engine_version: z.string(),
     scenario: z.enum(['steps', 'arrival', 'poisson']),
     model: z.enum(['closed', 'open']),

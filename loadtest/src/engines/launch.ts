@@ -14,9 +14,10 @@ import { launchInDocker } from './docker-runtime.js';
 import { k6 } from './k6.js';
 import { findBinary, launchLocal } from './local-runtime.js';
 import { locust } from './locust.js';
+import { pacer } from './pacer.js';
 import type { GeneratorEngine, LaunchedEngine, OnEngineLine } from './types.js';
 
-const ENGINES: Record<LoadOptions['engine'], GeneratorEngine> = { k6, locust };
+const ENGINES: Record<LoadOptions['engine'], GeneratorEngine> = { k6, locust, pacer };
 
 export interface LaunchInput {
   options: Readonly<LoadOptions>;

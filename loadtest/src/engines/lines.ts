@@ -4,6 +4,7 @@
  * k6 repeats "Insufficient VUs" for every dropped iteration).
  */
 import type { LoadEvent } from '../events.js';
+import type { EngineName } from '../summary-schema.js';
 import { parseK6LogLine, parseStartMarker } from './k6-invocation.js';
 import type { LiveReading } from './types.js';
 
@@ -14,7 +15,7 @@ export interface LineHandler {
   live(): LiveReading | null;
 }
 
-export function createLineHandler(engine: 'k6' | 'locust', emit: (e: LoadEvent) => void): LineHandler {
+export function createLineHandler(engine: EngineName, emit: (e: LoadEvent) => void): LineHandler {
   let t0: number | null = null;
   let live: LiveReading | null = null;
   const seen = new Set<string>();

@@ -12,6 +12,7 @@ import { createOwner, ownerLabels, registerCleanup } from '@rightsize/compose/te
 export const API_IMAGE = 'rightsize-api:latest';
 export const K6_IMAGE = 'grafana/k6:1.8.1';
 export const LOCUST_IMAGE = 'locustio/locust:2.47.0';
+export const PACER_IMAGE = 'node:24-bookworm-slim';
 export const MLFLOW_SERVE_IMAGE = 'rightsize-mlflow-serve:latest';
 
 export interface ApiUnderTest {

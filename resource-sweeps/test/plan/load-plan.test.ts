@@ -18,11 +18,13 @@ function planError(text: string): SweepError {
   assert.fail('expected the plan to be rejected');
 }
 
-test('an empty plan resolves to the default plan: 500..10000 users by 500, p95 200 ms, 1 % errors', () => {
+test('an empty plan resolves to the default plan: 500..10000 users by 500 thinking 1-2.5 s on the pacer, p95 200 ms, 1 % errors', () => {
   const plan = parsePlanYaml('', { source: 'empty.yaml' });
   assert.deepEqual(plan, SweepPlanSchema.parse({}));
   assert.equal(plan.target.image, 'rightsize-api:latest');
-  assert.equal(plan.load.engine, 'k6');
+  assert.equal(plan.load.engine, 'pacer');
+  assert.equal(plan.load.scenario, 'arrival');
+  assert.deepEqual(plan.load.think_time, { min: 1, max: 2.5 }, "the workshop's users: 10,000 of them offer 5,714 req/s");
   assert.deepEqual(plan.load.users, { from: 500, to: 10_000, step: 500 });
   assert.equal(userLadder(plan).length, 20);
   assert.equal(plan.objective.p95_ms, 200);
@@ -107,4 +109,12 @@ test('the stack gets the cores the generator leaves: on 2 cores core 0, on 8 cor
   assert.equal(stackCpuset(8, 1.5), '0-5');
   assert.equal(stackCpuset(1, 1), null);
   assert.equal(stackCpuset(2, 2), null);
+});
+
+test('the engine follows the scenario unless given: the pacer for the open model, k6 for users; the pacer refuses the closed model', () => {
+  assert.equal(parsePlanYaml('load:\n  scenario: steps\n', { source: 's.yaml' }).load.engine, 'k6');
+  assert.equal(parsePlanYaml('load:\n  scenario: arrival\n  engine: k6\n', { source: 'a.yaml' }).load.engine, 'k6');
+  const error = planError('load:\n  scenario: steps\n  engine: pacer\n');
+  assert.equal(error.key, 'load.scenario');
+  assert.match(error.format(), /load\.scenario \(line 2\): the pacer offers open-model load only/);
 });

@@ -29,7 +29,7 @@ const summary = deriveSummary({ meta: meta('ours'), records, complete: true, now
 test('report.md carries the method line, the answers, the map and the trials', () => {
   const md = renderMarkdown(summary);
   assert.match(md, /^# Resource sweep ours/);
-  assert.match(md, /_Method: k6, open model \(each step offers the rate its users would: users \/ 10 s mean think time\)/);
+  assert.match(md, /_Method: pacer, open model \(each step offers the rate its users would: users \/ 1\.75 s mean think time\)/);
   assert.match(md, /\*\*The minimum for 2,000 users\.\*\* The smallest configuration that held 2,000 users/);
   assert.match(md, /\| 256m \| fail \| \*\*pass\*\* \|/);
   assert.match(md, /\| 0 \| 1 x \(0.5 CPU, 256m\) \| 1 \| 500 \| 500 \| 1,000 \| p95 400 ms > 200 ms/);

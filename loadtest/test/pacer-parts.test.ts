@@ -1,0 +1,119 @@
+/**
+ * The pacer's pure parts: the histogram's percentiles against the sorted samples, a merge of two
+ * histograms against one holding all their samples, the due times against the schedule's
+ * integral (every step offers exactly its planned requests), and the step judge's rules.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildSchedule, integrateTarget } from '../k6/lib/schedule.js';
+import { createArrivals } from '../pacer/arrivals.js';
+import { bucketOf, bucketValue, Histogram } from '../pacer/histogram.js';
+import { createStepStats, judgeStep } from '../pacer/step-stats.js';
+
+/** a deterministic generator (mulberry32) so a failure reproduces */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+}
+
+describe('histogram', () => {
+  test('every value lands in a bucket whose middle is within 0.1 % of it (exact to 2 ms)', () => {
+    for (const v of [0, 1, 999, 2047, 2048, 2049, 4095, 4096, 123_457, 9_999_999, 2 ** 30]) {
+      const mid = bucketValue(bucketOf(v));
+      if (v < 2048) assert.equal(mid, v);
+      else assert.ok(Math.abs(mid - v) / v <= 0.001, `${v} -> ${mid}`);
+    }
+    assert.ok(bucketOf(2 ** 40) > bucketOf(2 ** 30), 'huge values are clamped into the last bucket');
+  });
+
+  test('percentiles match the sorted samples to the bucket, and a merge equals one histogram of all samples', () => {
+    const random = seeded(7);
+    const a: number[] = [];
+    const b: number[] = [];
+    // two different shapes: a fast mode and a slow tail, like two generator instances
+    for (let i = 0; i < 20_000; i++) a.push(Math.round(500 + 3000 * -Math.log(1 - random())));
+    for (let i = 0; i < 7_000; i++) b.push(Math.round(80_000 + 400_000 * random()));
+    const ha = new Histogram();
+    const hb = new Histogram();
+    const all = new Histogram();
+    for (const v of a) (ha.record(v), all.record(v));
+    for (const v of b) (hb.record(v), all.record(v));
+    const sorted = [...a, ...b].sort((x, y) => x - y);
+    ha.add(hb);
+    for (const p of [50, 90, 95, 99, 99.9]) {
+      const exact = nearestRank(sorted, p);
+      assert.equal(ha.percentileUs(p), all.percentileUs(p), `p${p}: merged = all samples`);
+      assert.ok(Math.abs(ha.percentileUs(p) - exact) <= Math.max(1, exact * 0.001), `p${p}: ${ha.percentileUs(p)} vs exact ${exact}`);
+    }
+    assert.equal(ha.count, sorted.length);
+    assert.equal(ha.maxUs, sorted[sorted.length - 1]);
+  });
+});
+
+describe('arrivals', () => {
+  const schedule = buildSchedule({ scenario: 'arrival', startUsers: 500, maxUsers: 2000, stepUsers: 500, rates: [], rampS: 3, holdS: 9, thinkMinS: 1, thinkMaxS: 2.5 });
+
+  test('even arrivals: each step offers its planned requests (the integral of its rate), in order, within the schedule', () => {
+    const arrivals = createArrivals(schedule);
+    const perStep = schedule.steps.map(() => 0);
+    let last = -1;
+    for (let t = arrivals.next(); t !== null; t = arrivals.next()) {
+      assert.ok(t > last, 'due times increase');
+      last = t;
+      perStep[schedule.steps.findIndex((s) => t < s.endS)]!++;
+    }
+    assert.ok(last <= schedule.durationS);
+    schedule.steps.forEach((s, i) => {
+      const planned = integrateTarget(s, s.rampStartS, s.endS);
+      assert.ok(Math.abs(perStep[i]! - planned) <= 1, `step ${i}: ${perStep[i]} due, ${planned} planned`);
+    });
+  });
+
+  test('during a hold the gaps are 1 / rate', () => {
+    const arrivals = createArrivals(schedule);
+    const hold = schedule.steps[1]!;
+    const times: number[] = [];
+    for (let t = arrivals.next(); t !== null && t < hold.endS; t = arrivals.next()) if (t > hold.holdStartS) times.push(t);
+    for (let i = 1; i < times.length; i++) assert.ok(Math.abs(times[i]! - times[i - 1]! - 1 / hold.target) < 1e-9);
+  });
+
+  test('poisson arrivals: the counts per step are close to rate x hold', () => {
+    const poisson = buildSchedule({ scenario: 'poisson', startUsers: 1, maxUsers: 1, stepUsers: 1, rates: [200, 800], rampS: 0, holdS: 50, thinkMinS: 0, thinkMaxS: 0 });
+    const arrivals = createArrivals(poisson, seeded(3));
+    const counts = [0, 0];
+    for (let t = arrivals.next(); t !== null; t = arrivals.next()) counts[t < 50 ? 0 : 1]!++;
+    // mean 10,000 and 40,000, standard deviations 100 and 200: 4 sigma
+    assert.ok(Math.abs(counts[0]! - 10_000) < 400, `${counts[0]}`);
+    assert.ok(Math.abs(counts[1]! - 40_000) < 800, `${counts[1]}`);
+  });
+});
+
+describe('judging a step', () => {
+  const objective = { p95Ms: 100, p99Ms: null, maxErrorRate: 0.01 };
+  test('the error rate over the step and the p95 over its hold after the warm-up, each only on enough samples', () => {
+    const s = createStepStats();
+    s.requests = 50;
+    s.failed = 5;
+    assert.equal(judgeStep(s, objective, 100), null, 'too few samples to judge early');
+    assert.match(judgeStep(s, objective, 0)!.reason, /error rate 10\.00 % > 1\.00 %/);
+    const slow = createStepStats();
+    slow.requests = 200;
+    for (let i = 0; i < 200; i++) slow.slo.record(i < 180 ? 20_000 : 150_000);
+    const verdict = judgeStep(slow, objective, 100)!;
+    assert.equal(verdict.metric, 'rs_slo_latency');
+    assert.equal(verdict.threshold, 'p(95)<=100');
+    const fine = createStepStats();
+    fine.requests = 200;
+    for (let i = 0; i < 200; i++) fine.slo.record(20_000);
+    assert.equal(judgeStep(fine, objective, 0), null);
+  });
+});
