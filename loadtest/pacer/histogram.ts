@@ -21,6 +21,13 @@ export function bucketOf(us: number): number {
   return shift * SUB + (v >>> shift);
 }
 
+/** The smallest value a bucket holds, µs. */
+export function bucketLow(index: number): number {
+  if (index < 2 * SUB) return index;
+  const shift = Math.floor(index / SUB) - 1;
+  return (index - shift * SUB) * 2 ** shift;
+}
+
 /** The middle of a bucket, µs. */
 export function bucketValue(index: number): number {
   if (index < 2 * SUB) return index;
@@ -61,6 +68,13 @@ export class Histogram {
     this.sumUs += other.sumUs;
     this.minUs = Math.min(this.minUs, other.minUs);
     this.maxUs = Math.max(this.maxUs, other.maxUs);
+  }
+
+  /** How many samples are certainly above `us` (their whole bucket is): never an overcount. */
+  countAbove(us: number): number {
+    let n = 0;
+    for (let i = bucketOf(us) + 1; i < SIZE; i++) n += this.counts[i]!;
+    return n;
   }
 
   /** The value below which p % of the samples lie (nearest rank), µs; 0 when empty. */

@@ -11,9 +11,10 @@
  * sent: each request is due at a time fixed in advance (arrivals.ts); its latency runs from
  * that time, not from when a connection was free, so a slow server cannot slow its own load
  * (no coordinated omission), and how late the generator itself sent each request is recorded
- * separately (`send_lag`). Each step is judged against the objective while it runs (p95/p99 over
- * its hold after the warm-up, errors over the step), and the run stops at the first step that
- * breaks it, as k6's abortOnFail thresholds do.
+ * separately (`send_lag`). Each step is judged against the objective (p95/p99 over its hold after
+ * the warm-up, errors over the step) and the run stops at the first step that breaks it, as k6's
+ * abortOnFail thresholds do; while a step runs, only a failure that is already certain stops it
+ * (step-stats.ts), so an early stop never changes a verdict.
  *
  *   RS_SCENARIO=arrival RS_TARGET=http://127.0.0.1:8000 RS_MAX=2000 RS_SUMMARY=/tmp/raw.json \
  *     node --import tsx loadtest/pacer/pacer.ts
@@ -24,15 +25,13 @@ import { performance } from 'node:perf_hooks';
 import { readConfig } from '../k6/lib/config.ts';
 import { contractCheck } from '../k6/lib/contract.ts';
 import { requestBody } from '../k6/lib/protocol.ts';
-import type { ScheduledStep } from '../k6/lib/schedule.ts';
+import { integrateTarget, type ScheduledStep } from '../k6/lib/schedule.ts';
 import { createArrivals } from './arrivals.ts';
 import { createConnectionPool, type Outcome } from './connections.ts';
 import { Histogram } from './histogram.ts';
-import { createStepStats, judgeStep, rawStep, type StepStats } from './step-stats.ts';
+import { certainFailure, createStepStats, judgeStep, rawStep, type StepStats, type Verdict } from './step-stats.ts';
 
 const RAW_SCHEMA_ID = 'rightsize.load-raw/v1';
-/** a step is judged before its end only once it has this many samples (fewer flip on noise) */
-const EARLY_JUDGE_MIN = 100;
 
 function fatal(message: string): never {
   process.stderr.write(`pacer: ${message}\n`);
@@ -78,6 +77,7 @@ const requests = bodies.map((body) =>
   ),
 );
 const isPrediction = contractCheck(config.protocol);
+const objective = { p95Ms: config.p95Ms, p99Ms: config.p99Ms, maxErrorRate: config.maxErrorRate };
 
 const maxUsers = Math.max(...schedule.steps.map((s) => s.users ?? 0));
 const maxConnections = Number(process.env.RS_MAX_CONNECTIONS ?? 0) || (maxUsers > 0 ? maxUsers : config.maxInflight);
@@ -170,13 +170,19 @@ const housekeeping = setInterval(() => {
 }, 100);
 
 let judgedThrough = -1;
+// what each step plans to send, overall and in its judged window (the hold after the warm-up)
+const planned = schedule.steps.map((s) => ({
+  requests: integrateTarget(s, s.rampStartS, s.endS),
+  slo: integrateTarget(s, Math.min(s.holdStartS + config.sloWarmupS, s.endS), s.endS),
+}));
 const liveTimer = setInterval(() => {
   const elapsedS = (performance.now() - perf0) / 1000;
-  // a step is judged early on enough samples, and in full once its last request had its answer or its timeout
+  // a running step stops the run only on a certain failure; a finished one, once its last request had its answer or its timeout, on its verdict
   for (let i = judgedThrough + 1; sending && i <= stepIndex; i++) {
-    const complete = schedule.steps[i]!.endS + config.requestTimeoutS < elapsedS;
-    judge(i, complete ? 0 : EARLY_JUDGE_MIN);
-    if (complete && i === judgedThrough + 1) judgedThrough = i;
+    const complete = schedule.steps[i]!.endS + config.requestTimeoutS < elapsedS || (schedule.steps[i]!.endS < elapsedS && pool.inflight() + pool.waiting() === 0);
+    const verdict = complete ? judgeStep(stats[i]!, objective) : certainFailure(stats[i]!, objective, planned[i]!);
+    if (verdict !== null) fail(i, verdict);
+    else if (complete && i === judgedThrough + 1) judgedThrough = i;
   }
   let requestsDone = 0;
   let failed = 0;
@@ -189,9 +195,7 @@ const liveTimer = setInterval(() => {
   process.stdout.write(`RS_LIVE=${JSON.stringify(live)}\n`);
 }, 1000);
 
-function judge(index: number, minSamples: number): void {
-  const verdict = judgeStep(stats[index]!, { p95Ms: config.p95Ms, p99Ms: config.p99Ms, maxErrorRate: config.maxErrorRate }, minSamples);
-  if (verdict === null) return;
+function fail(index: number, verdict: Verdict): void {
   failedThresholds.push({ metric: `${verdict.metric}{step:${index}}`, threshold: verdict.threshold });
   stopSending({ step: index, reason: `step ${index} broke the objective: ${verdict.reason}` });
 }

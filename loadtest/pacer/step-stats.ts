@@ -48,16 +48,51 @@ export interface StepObjective {
   maxErrorRate: number;
 }
 
-/** The first rule the step breaks (judged only on `minSamples` or more), or null. */
-export function judgeStep(s: StepStats, objective: StepObjective, minSamples: number): { metric: string; threshold: string; reason: string } | null {
-  if (s.requests > 0 && s.requests >= minSamples && s.failed / s.requests > objective.maxErrorRate) {
+export interface Verdict {
+  metric: string;
+  threshold: string;
+  reason: string;
+}
+
+/**
+ * While a step runs, only a failure that is already certain: more failed requests than the
+ * whole step may have (`planned` requests x the error budget), or more requests of its judged
+ * window over the latency objective than its p95 (p99) may have. So stopping early never changes
+ * a verdict the full step would have given; a short burst of errors or slow answers that the
+ * rest of the step would dilute does not end the run.
+ */
+export function certainFailure(s: StepStats, objective: StepObjective, planned: { requests: number; slo: number }): Verdict | null {
+  const allowedFailures = objective.maxErrorRate * planned.requests;
+  if (s.failed > allowedFailures) {
+    return {
+      metric: 'http_req_failed',
+      threshold: `rate<=${objective.maxErrorRate}`,
+      reason: `${s.failed} failed requests already exceed the step's error budget (${(100 * objective.maxErrorRate).toFixed(2)} % of its ${Math.round(planned.requests)} requests)`,
+    };
+  }
+  for (const [p, limit] of [
+    [95, objective.p95Ms],
+    [99, objective.p99Ms],
+  ] as const) {
+    if (limit === null) continue;
+    const slow = s.slo.countAbove(limit * 1000);
+    if (slow > ((100 - p) / 100) * planned.slo) {
+      return { metric: 'rs_slo_latency', threshold: `p(${p})<=${limit}`, reason: `${slow} answers over ${limit} ms already put the step's p${p} above it (of ${Math.round(planned.slo)} judged requests)` };
+    }
+  }
+  return null;
+}
+
+/** The first rule a finished step broke (every request answered or timed out), or null. */
+export function judgeStep(s: StepStats, objective: StepObjective): Verdict | null {
+  if (s.requests > 0 && s.failed / s.requests > objective.maxErrorRate) {
     return {
       metric: 'http_req_failed',
       threshold: `rate<=${objective.maxErrorRate}`,
       reason: `error rate ${((100 * s.failed) / s.requests).toFixed(2)} % > ${(100 * objective.maxErrorRate).toFixed(2)} % (${s.failed} of ${s.requests})`,
     };
   }
-  if (s.slo.count > 0 && s.slo.count >= minSamples) {
+  if (s.slo.count > 0) {
     for (const [p, limit] of [
       [95, objective.p95Ms],
       [99, objective.p99Ms],

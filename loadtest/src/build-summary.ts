@@ -60,6 +60,7 @@ export function buildSummary(input: BuildSummaryInput): LoadSummary {
         dropped: dropped.get(scheduled.index) ?? 0,
         achievedRatio,
         expected: offered === null ? undefined : { requests: offered * windowS, poisson: raw.scenario === 'poisson' },
+        sendLag: r.send_lag && r.send_lag.count > 0 ? { p95Ms: r.send_lag.p95, objectiveMs: raw.objective.p95_ms ?? raw.objective.p99_ms } : undefined,
         rules: input.rules,
       }),
     };

@@ -40,6 +40,7 @@ const FLAGS: Record<string, [string, Kind]> = {
   'slo-warmup': ['sloWarmupS', 'number'],
   'max-generator-cpu': ['health.maxCpuPct', 'number'],
   'max-generator-cpu-wait': ['health.maxCpuWaitPct', 'number'],
+  'max-send-lag': ['health.maxSendLagPct', 'number'],
   payloads: ['payloads', 'string'],
   out: ['outDir', 'string'],
   'run-id': ['runId', 'string'],
@@ -142,6 +143,7 @@ Load goes only to loopback or to a service on a Docker network this run created.
   --vu-budget S               arrival: latency each pre-allocated VU budgets for (default 0.5)
   --max-generator-cpu PCT     generator CPU (% of its share) above which a step is invalid (default 80)
   --max-generator-cpu-wait PCT  % of runnable time waiting for a CPU above which a step is invalid (default: off, reported only)
+  --max-send-lag PCT          pacer: p95 of its send lag above this % of the latency objective makes a step invalid (default 10)
   --runtime auto|local|docker k6/Locust in its container (auto if the image exists) or local
   --generator-cpus N --generator-memory 6g --generator-cpuset auto|none|LIST
   --image REF                 generator image (default grafana/k6:1.8.1 / locustio/locust:2.47.0 /

@@ -3,8 +3,10 @@
  * the schema's GeneratorHealth out. A step is invalid when the generator dropped iterations,
  * used more than `maxCpuPct` of its CPU share on average, or (open model) achieved less than
  * `minAchievedRatio` of the rate it meant to offer; optionally also when it waited for a CPU more
- * than `maxCpuWaitPct` of its runnable time (crowded out by other work). Invalid never means
- * "the API failed".
+ * than `maxCpuWaitPct` of its runnable time (crowded out by other work); and (the pacer) when it
+ * sent requests late against their due times by more than `maxSendLagPct` of the latency
+ * objective at p95: that delay is in every latency it measures, so it would read as the API's.
+ * Invalid never means "the API failed".
  */
 import { z } from 'zod';
 import type { GeneratorHealth } from './summary-schema.js';
@@ -31,8 +33,10 @@ export interface HealthRules {
    * few short wake-ups (80 % measured here at 4 % CPU), so the share alone over-reports harm.
    */
   maxCpuWaitPct: number | null;
+  /** % of the latency objective (p95, else p99) the generator's own send lag may take at p95 */
+  maxSendLagPct: number;
 }
-export const DEFAULT_HEALTH_RULES: Readonly<HealthRules> = Object.freeze({ maxCpuPct: 80, minAchievedRatio: 0.95, maxCpuWaitPct: null });
+export const DEFAULT_HEALTH_RULES: Readonly<HealthRules> = Object.freeze({ maxCpuPct: 80, minAchievedRatio: 0.95, maxCpuWaitPct: null, maxSendLagPct: 10 });
 
 export interface StepHealthInput {
   samples: readonly GeneratorSample[];
@@ -47,6 +51,8 @@ export interface StepHealthInput {
    * generator (3 standard deviations for Poisson counts, 2 requests of boundary jitter otherwise)
    */
   expected?: { requests: number; poisson: boolean } | undefined;
+  /** p95 of the step's send lag (ms), when the engine measures it, and the latency objective it is held against */
+  sendLag?: { p95Ms: number; objectiveMs: number | null } | undefined;
   rules: HealthRules;
 }
 
@@ -80,12 +86,19 @@ export function stepHealth(input: StepHealthInput): GeneratorHealth {
   if (input.achievedRatio !== null && input.achievedRatio < minRatio) {
     reasons.push(`achieved ${round1(input.achievedRatio * 100)}% of the offered rate < ${round1(minRatio * 100)}%`);
   }
+  const lag = input.sendLag;
+  if (lag && lag.objectiveMs !== null && lag.p95Ms > (lag.objectiveMs * input.rules.maxSendLagPct) / 100) {
+    reasons.push(
+      `generator sent late: p95 ${round1(lag.p95Ms)} ms behind schedule > ${input.rules.maxSendLagPct}% of the ${lag.objectiveMs} ms objective (its own delay, in every latency it measured)`,
+    );
+  }
   return {
     cpu_pct_avg: cpuAvg === null ? null : round1(cpuAvg),
     cpu_pct_max: cpuMax === null ? null : round1(cpuMax),
     mem_mb_max: memMax === null ? null : round1(memMax),
     cpu_wait_pct: waitAvg === null ? null : round1(waitAvg),
     achieved_ratio: input.achievedRatio === null ? null : Math.round(input.achievedRatio * 1000) / 1000,
+    ...(lag ? { send_lag_p95_ms: round1(lag.p95Ms) } : {}),
     valid: reasons.length === 0,
     reasons,
   };

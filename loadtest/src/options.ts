@@ -80,9 +80,11 @@ export const LoadOptionsSchema = z
         minAchievedRatio: z.number().min(0).max(1).default(0.95),
         /** off (null) by default: see generator-health.ts */
         maxCpuWaitPct: positive.max(100).nullable().default(null),
+        /** the pacer's send lag may take this % of the latency objective at p95 */
+        maxSendLagPct: positive.max(100).default(10),
       })
       .strict()
-      .default({ maxCpuPct: 80, minAchievedRatio: 0.95, maxCpuWaitPct: null }),
+      .default({ maxCpuPct: 80, minAchievedRatio: 0.95, maxCpuWaitPct: null, maxSendLagPct: 10 }),
     /** payloads.json to send (default: loadtest/data/payloads.json) */
     payloads: z.string().min(1).optional(),
     /** run folder; default <results>/<run id> */

@@ -44,6 +44,8 @@ export const RawStepSchema = z.object({
   slo_latency: RawLatencySchema,
   /** failed / requests over the whole step: what the error objective judges */
   slo_error_rate: z.number().min(0).max(1),
+  /** the pacer: how late it sent each request against its due time */
+  send_lag: RawLatencySchema.optional(),
 });
 export type RawStep = z.infer<typeof RawStepSchema>;
 

@@ -59,6 +59,12 @@ export const GeneratorHealthSchema = z
     cpu_wait_pct: nonNegative.nullable().optional(),
     /** achieved / offered request rate (open model); null for a closed model */
     achieved_ratio: nonNegative.nullable(),
+    /**
+     * p95 of how late the generator sent the step's requests against their due times (ms): its
+     * own timer and CPU, part of every latency it measures. The pacer measures it; k6 and Locust
+     * cannot (null or absent).
+     */
+    send_lag_p95_ms: nonNegative.nullable().optional(),
     valid: z.boolean(),
     /** why the step is invalid, e.g. "dropped_iterations=12", "generator cpu 93% > 80%" */
     reasons: z.array(z.string()),

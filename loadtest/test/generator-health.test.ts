@@ -61,3 +61,16 @@ test('cpu lists count cores', () => {
   assert.equal(countCpuList('0-3,6'), 5);
   assert.equal(countCpuList('1'), 1);
 });
+
+test("the pacer's send lag is reported, and a lag that takes more than 10 % of the latency objective makes the step invalid", () => {
+  const judge = (p95Ms: number, objectiveMs: number | null) =>
+    stepHealth({ samples: [sample(1000)], fromMs: 0, toMs: 10_000, dropped: 0, achievedRatio: 1, sendLag: { p95Ms, objectiveMs }, rules: DEFAULT_HEALTH_RULES });
+  const fine = judge(2.04, 200);
+  assert.equal(fine.valid, true);
+  assert.equal(fine.send_lag_p95_ms, 2);
+  const late = judge(35, 200);
+  assert.equal(late.valid, false);
+  assert.match(late.reasons[0]!, /generator sent late: p95 35 ms behind schedule > 10% of the 200 ms objective/);
+  assert.equal(judge(35, null).valid, true, 'without a latency objective the lag is reported only');
+  assert.equal(health([sample(1000)]).send_lag_p95_ms, undefined, 'engines that do not measure it report none');
+});

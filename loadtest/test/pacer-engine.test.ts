@@ -2,14 +2,19 @@
  * The pacer against the real API in its container: in its own container on the run's network
  * and as a local process on loopback, its per-step counts add up, match the API's /metrics
  * within 0.5 % and offer exactly the planned rate; a step that breaks the objective ends the run.
+ * A pacer starved of CPU against a constant-answer target: its lag is its own, the step invalid.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { LOADTEST_DIR } from '../src/paths.js';
 import { runLoad } from '../src/runner.js';
 import { API_IMAGE, PACER_IMAGE, startApi } from './helpers/api-container.js';
 import { assertRunAddsUp, tempDir } from './helpers/run-checks.js';
 import { requireDocker } from '@rightsize/compose/testing';
 
+const TARGET_SERVER = path.join(LOADTEST_DIR, 'bench', 'target-server.ts');
 const SMALL = { startUsers: 100, maxUsers: 200, stepUsers: 100, rampS: 1, holdS: 3, thinkMinS: 0.5, thinkMaxS: 1.5, rates: [60, 120] };
 
 describe('the pacer against the API in its container', () => {
@@ -64,7 +69,49 @@ describe('the pacer against the API in its container', () => {
       { docker: api.docker },
     );
     assert.equal(strict.summary.aborted, true);
-    assert.match(strict.summary.abort_reason!, /step 0 broke the objective: p95 .* ms > 0\.01 ms/);
+    // stopped while the step ran, as soon as over 5 % of its judged requests were over the objective
+    assert.match(strict.summary.abort_reason!, /step 0 broke the objective: \d+ answers over 0\.01 ms already put the step's p95 above it \(of 200 judged requests\)/);
     assert.equal(strict.summary.steps.length, 1);
   });
 });
+
+describe('a starved pacer', () => {
+  test('its own lag is flagged invalid, not read as the server failing (a constant-answer target)', async (t) => {
+    if (!(await requireDocker(t, { images: [PACER_IMAGE] }))) return;
+    const target = await startConstantTarget(t);
+    // 2,000 req/s needs about a tenth of a core of the pacer; it gets a twentieth
+    const { summary } = await runLoad(
+      {
+        engine: 'pacer',
+        scenario: 'poisson',
+        target: target.url,
+        schedule: { rates: [2000], holdS: 5 },
+        objective: { p95Ms: 50 },
+        checkEvery: 0,
+        generator: { runtime: 'docker', cpus: 0.05, memory: '256m', cpuset: 'none' },
+        outDir: await tempDir(t),
+        graceS: 60,
+      },
+      {},
+    );
+    const step = summary.steps[0]!;
+    assert.equal(step.errors.total, 0, 'the target answered every request');
+    assert.equal(step.generator.valid, false);
+    assert.ok(step.generator.send_lag_p95_ms! > 5, `send lag p95 ${step.generator.send_lag_p95_ms} ms`);
+    assert.ok(
+      step.generator.reasons.some((r) => /generator sent late: p95 .* ms behind schedule > 10% of the 50 ms objective/.test(r)),
+      step.generator.reasons.join('; '),
+    );
+  });
+});
+
+/** bench/target-server.ts: a node:http server answering a constant prediction on loopback. */
+async function startConstantTarget(t: TestContext): Promise<{ url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', TARGET_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`the target server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}` };
+}

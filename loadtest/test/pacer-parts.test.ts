@@ -1,14 +1,15 @@
 /**
  * The pacer's pure parts: the histogram's percentiles against the sorted samples, a merge of two
  * histograms against one holding all their samples, the due times against the schedule's
- * integral (every step offers exactly its planned requests), and the step judge's rules.
+ * integral (every step offers exactly its planned requests), and the step judge's rules (a
+ * running step ends the run only on a certain failure).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildSchedule, integrateTarget } from '../k6/lib/schedule.js';
 import { createArrivals } from '../pacer/arrivals.js';
 import { bucketOf, bucketValue, Histogram } from '../pacer/histogram.js';
-import { createStepStats, judgeStep } from '../pacer/step-stats.js';
+import { certainFailure, createStepStats, judgeStep } from '../pacer/step-stats.js';
 
 /** a deterministic generator (mulberry32) so a failure reproduces */
 function seeded(seed: number): () => number {
@@ -99,21 +100,42 @@ describe('arrivals', () => {
 
 describe('judging a step', () => {
   const objective = { p95Ms: 100, p99Ms: null, maxErrorRate: 0.01 };
-  test('the error rate over the step and the p95 over its hold after the warm-up, each only on enough samples', () => {
+
+  test('a finished step: the error rate over the step and the p95 over its hold after the warm-up', () => {
     const s = createStepStats();
     s.requests = 50;
     s.failed = 5;
-    assert.equal(judgeStep(s, objective, 100), null, 'too few samples to judge early');
-    assert.match(judgeStep(s, objective, 0)!.reason, /error rate 10\.00 % > 1\.00 %/);
+    assert.match(judgeStep(s, objective)!.reason, /error rate 10\.00 % > 1\.00 %/);
     const slow = createStepStats();
     slow.requests = 200;
     for (let i = 0; i < 200; i++) slow.slo.record(i < 180 ? 20_000 : 150_000);
-    const verdict = judgeStep(slow, objective, 100)!;
+    const verdict = judgeStep(slow, objective)!;
     assert.equal(verdict.metric, 'rs_slo_latency');
     assert.equal(verdict.threshold, 'p(95)<=100');
     const fine = createStepStats();
     fine.requests = 200;
     for (let i = 0; i < 200; i++) fine.slo.record(20_000);
-    assert.equal(judgeStep(fine, objective, 0), null);
+    assert.equal(judgeStep(fine, objective), null);
+  });
+
+  test('a running step stops the run only when its failure is already certain', () => {
+    const planned = { requests: 10_000, slo: 6_000 };
+    // a burst of 60 errors early in a 10,000-request step: 6 % so far, but under the step's budget of 100
+    const burst = createStepStats();
+    burst.requests = 1_000;
+    burst.failed = 60;
+    assert.equal(certainFailure(burst, objective, planned), null);
+    burst.failed = 101;
+    assert.match(certainFailure(burst, objective, planned)!.reason, /101 failed requests already exceed the step's error budget/);
+    // 300 slow answers of 6,000 judged ones is exactly 5 %: p95 can still hold; 301 cannot
+    const slow = createStepStats();
+    for (let i = 0; i < 300; i++) slow.slo.record(150_000);
+    assert.equal(certainFailure(slow, objective, planned), null);
+    slow.slo.record(100_001 * 1.01);
+    assert.equal(certainFailure(slow, objective, planned)!.threshold, 'p(95)<=100');
+    // answers at the objective itself are not over it
+    const edge = createStepStats();
+    for (let i = 0; i < 1000; i++) edge.slo.record(100_000);
+    assert.equal(certainFailure(edge, objective, planned), null);
   });
 });

@@ -99,11 +99,12 @@ export interface EvaluateOptions {
 
 /**
  * An open-model step the generator called invalid only because it dropped iterations or fell
- * short of the offered rate, with its own CPU fine: its VUs were all busy waiting on answers.
+ * short of the offered rate, with its own CPU fine and its sends on time: its VUs were all busy
+ * waiting on answers.
  */
 export function isStarvedBySlowServer(step: Step): boolean {
   const g = step.generator;
-  return !g.valid && g.reasons.length > 0 && !g.reasons.some((r) => /cpu|memory|mem /i.test(r)) && (g.cpu_pct_avg === null || g.cpu_pct_avg < 80);
+  return !g.valid && g.reasons.length > 0 && !g.reasons.some((r) => /cpu|memory|mem |sent late/i.test(r)) && (g.cpu_pct_avg === null || g.cpu_pct_avg < 80);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`;

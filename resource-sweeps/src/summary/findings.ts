@@ -96,7 +96,32 @@ function replicasText(s: SummaryData): string {
   } else if (s.per_replicas.length > 1) {
     sentences.push('No limit pair was measured at more than one replica count, so capacity per replica cannot be compared directly.');
   }
+  const equalCpu = equalTotalCpuText(s);
+  if (equalCpu) sentences.push(equalCpu);
   return sentences.join(' ');
+}
+
+/**
+ * The same total CPU split over different replica counts (1 x 0.5 against 2 x 0.25): what the
+ * split itself does, apart from adding CPU. The total with the most replica counts measured is
+ * shown; per replica count, the configuration that held the most at that total.
+ */
+function equalTotalCpuText(s: SummaryData): string | null {
+  const byTotal = new Map<number, Map<number, Evidence>>();
+  for (const e of s.configs.filter((c) => c.measured && c.status !== 'unknown')) {
+    const totalCpu = Number(e.total_cpus.toFixed(3));
+    const row = byTotal.get(totalCpu) ?? new Map<number, Evidence>();
+    const seen = row.get(e.config.replicas);
+    if (!seen || e.held_users > seen.held_users) row.set(e.config.replicas, e);
+    byTotal.set(totalCpu, row);
+  }
+  const [totalCpu, row] = [...byTotal.entries()].filter(([, r]) => r.size > 1).sort((a, b) => b[1].size - a[1].size || b[0] - a[0])[0] ?? [];
+  if (totalCpu === undefined || row === undefined) return null;
+  const held = [...row.values()]
+    .sort((a, b) => a.config.replicas - b.config.replicas)
+    .map((e) => `${e.config.replicas} x ${e.config.cpus} -> ${users(e.held_users)}${e.status === 'pass' ? '+' : ''}`)
+    .join(', ');
+  return `With the same total CPU (${totalCpu} CPU), replicas x CPU each -> users held: ${held}.`;
 }
 
 function lowerText(s: SummaryData): string {

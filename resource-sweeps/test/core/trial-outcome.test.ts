@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateTrial } from '../../src/core/trial-outcome.js';
+import { evaluateTrial, isStarvedBySlowServer } from '../../src/core/trial-outcome.js';
+import type { Step } from '@rightsize/loadtest/summary-schema';
 import { PlanObjectiveSchema } from '../../src/plan/plan-schema.js';
 import { makeHostSamples, makeLoadSummary, makeSamples } from '../support/fixtures.js';
 
@@ -156,4 +157,10 @@ test('an open-model step whose VUs all waited on slow answers is the API failing
   // the same drops with a fast server: the generator could not keep up, invalid
   const fast = { ...starved, steps: starved.steps.map((s, i) => (i === 1 ? { ...s, latency_ms: { ...s.latency_ms, p95: 50 } } : s)) };
   assert.equal(evaluateTrial({ summary: fast, samples: makeSamples({ seconds: 20 }), host: makeHostSamples(20), objective, ladder: LADDER }).valid, false);
+});
+
+test("a generator that sent late is never read as one starved by a slow server: its lag is its own", () => {
+  const step = (reasons: string[], cpu: number) => ({ generator: { cpu_pct_avg: cpu, cpu_pct_max: cpu, mem_mb_max: 50, achieved_ratio: 0.9, valid: false, reasons } }) as unknown as Step;
+  assert.equal(isStarvedBySlowServer(step(['achieved 90% of the offered rate < 95%'], 30)), true);
+  assert.equal(isStarvedBySlowServer(step(['generator sent late: p95 74.3 ms behind schedule > 10% of the 200 ms objective'], 30)), false);
 });

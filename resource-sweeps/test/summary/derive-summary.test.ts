@@ -78,6 +78,8 @@ test('the findings answer the workshop questions with the data in them', () => {
   assert.match(f.minimum, /2,000 users/);
   assert.match(f.replicas, /1 replica: 1 x \(1 CPU, 512m\)/);
   assert.match(f.replicas, /2 replicas: 2 x \(0.5 CPU, 256m\)/);
+  // 1 CPU as one replica or as two halves: both held the target
+  assert.match(f.replicas, /With the same total CPU \(1 CPU\), replicas x CPU each -> users held: 1 x 1 -> 2,000\+, 2 x 0\.5 -> 2,000\+\./);
   assert.match(f.lower, /Less CPU: 1 x \(0.5 CPU, 512m\) does not pass: .*failed at 1,500: p95 350 ms > 200 ms/);
   assert.match(f.lower, /Less memory: 1 x \(1 CPU, 256m\) does not pass: .*OOM-killed/);
   assert.match(f.machine, /Every trial was valid/);
