@@ -176,7 +176,44 @@ function machineText(s: SummaryData): string {
   if (over.length) {
     out.push(`Measured configurations whose API limits plus the generator's ${s.plan.load.generator.cpus} CPU exceed the ${s.machine.cores} cores: ${over.map((c) => describeConfig(c.config)).join(', ')}; their limits cannot all be honoured at once.`);
   }
-  return out.join(' ') || 'Every trial was valid and no failure was blamed on the machine: the limits, not the host, decided the results.';
+  const budget = machineBudgetText(s);
+  if (out.length === 0) out.push('Every trial was valid and no failure was blamed on the machine: the limits, not the host, decided the results.');
+  if (budget) out.push(budget);
+  return out.join(' ');
+}
+
+/**
+ * The machine's CPU budget for the target, from the busiest step that held: CPU per request of
+ * the API (its containers), the generator (its samples) and everything else on the host (the
+ * balancer, the kernel's networking, Docker), times the rate the target stands for, against the
+ * machine's cores. When that sum nears the cores, the answers near the target are the machine's.
+ */
+export function machineBudgetText(s: SummaryData): string | null {
+  let best: { t: SummaryData['trials'][number]; step: SummaryData['trials'][number]['steps'][number] } | null = null;
+  for (const t of s.trials) {
+    for (const step of t.steps) {
+      if (!step.pass || !step.valid || step.rps <= 0 || step.cpu_pct === null || step.host_cpu_pct === null || step.generator_cpu_pct === null) continue;
+      if (!best || step.rps > best.step.rps) best = { t, step };
+    }
+  }
+  if (!best) return null;
+  const { t, step } = best;
+  const cores = s.machine.cores;
+  const us = (corePct: number) => (corePct / 100 / step.rps) * 1e6;
+  const api = us(step.cpu_pct as number);
+  const generator = us((step.generator_cpu_pct as number) * s.plan.load.generator.cpus);
+  const all = us((step.host_cpu_pct as number) * cores);
+  const rest = Math.max(0, all - api - generator);
+  const think = (s.plan.load.think_time.min + s.plan.load.think_time.max) / 2;
+  const targetRps = think > 0 ? s.target_users / think : 0;
+  if (targetRps <= 0) return null;
+  const need = (all * targetRps) / 1e6;
+  const r = (x: number) => Math.round(x);
+  return (
+    `Machine budget: at its busiest step that held (trial #${t.index}, ${describeConfig(t.config)}, ${users(step.users)} users, ${r(step.rps)} req/s) the API spent ${r(api)} µs of CPU per request, the generator ${r(generator)} µs ` +
+    `and everything else on the host (balancer, kernel networking, Docker) ${r(rest)} µs: ${r(all)} µs in all. The target, ${users(s.target_users)} users at ${think} s mean think time (${r(targetRps)} req/s), ` +
+    `would need about ${need.toFixed(2)} of the machine's ${cores} cores at that cost (${r((100 * need) / cores)} %)${need > 0.7 * cores ? ': the API, the balancer and the generator then wait for CPUs often enough (CPU pressure) that the machine, not the limits, sets the latency near the target' : ''}.`
+  );
 }
 
 function caveats(s: SummaryData): string[] {

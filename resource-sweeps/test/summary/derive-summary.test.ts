@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSummary } from '../../src/summary/derive-summary.js';
+import { machineBudgetText } from '../../src/summary/findings.js';
 import { SummarySchema } from '../../src/summary/summary-schema.js';
 import { SweepPlanSchema } from '../../src/plan/plan-schema.js';
 import { RUN_SCHEMA_ID, type RunMeta, type TrialRecord } from '../../src/results/trial-record.js';
@@ -99,4 +100,14 @@ test('measurements that contradict monotonicity are listed', () => {
   const s = deriveSummary({ meta, records: contradicting, complete: true, now: new Date() });
   assert.ok(s.monotonicity_violations.length > 0);
   assert.ok(s.findings.caveats.some((c) => c.includes('contradict')));
+});
+
+test("the machine budget: CPU per request of the API, the generator and the rest at the busiest step that held, times the target's rate", () => {
+  const row = summary.trials[0]!;
+  const step = { ...row.steps[0]!, pass: true, valid: true, users: 1500, rps: 1000, cpu_pct: 30, generator_cpu_pct: 10, host_cpu_pct: 40 };
+  const text = machineBudgetText({ ...summary, trials: [{ ...row, steps: [step] }] })!;
+  // 2 cores x 40 % = 0.8 core for 1,000 req/s = 800 µs; API 300, generator 100 (1 CPU), the rest 400
+  assert.match(text, /the API spent 300 µs of CPU per request, the generator 100 µs and everything else on the host \(balancer, kernel networking, Docker\) 400 µs: 800 µs in all/);
+  // 2,000 users / 1.75 s = 1,143 req/s x 800 µs = 0.91 of 2 cores
+  assert.match(text, /2,000 users at 1\.75 s mean think time \(1143 req\/s\), would need about 0\.91 of the machine's 2 cores at that cost \(46 %\)\./);
 });
