@@ -41,6 +41,8 @@ export interface SearchOptions {
   retries: number;
   /** measure a replica count's minimum when it was only inferred (from fewer replicas) */
   confirmInferred?: boolean;
+  /** run a trial that failed on its first judged step once more from one step lower, and count that one */
+  rerunFirstStepFailure?: boolean;
   oracle: Oracle;
   signal?: AbortSignal;
 }
@@ -60,20 +62,46 @@ export function startUsersFor(knownHeld: number, ladder: readonly number[], star
 }
 
 /**
- * Runs one configuration with retries; records every attempt into the knowledge. A
- * confirmation starts only above what the same replica count held, so it can contradict an
- * inference made across replica counts.
+ * A valid trial that started above the ladder's first step and did not hold even that step: its
+ * replicas met their first heavy load cold. Answers in the search and records in replay use it.
+ */
+export function failedFirstStep(answer: Pick<TrialAnswer, 'held' | 'upper' | 'valid'>, startUsers: number, ladder: readonly number[]): boolean {
+  return answer.valid && answer.upper !== null && answer.held < startUsers && startUsers > (ladder[0] as number);
+}
+
+/** The ladder step below `users` (the first step when there is none). */
+export function stepBelow(users: number, ladder: readonly number[]): number {
+  return [...ladder].reverse().find((u) => u < users) ?? (ladder[0] as number);
+}
+
+/**
+ * Runs one configuration with retries; records every attempt into the knowledge, except a
+ * first-step failure that is run again from one step lower (rerunFirstStepFailure): the re-run
+ * counts instead. A confirmation starts only above what the same replica count held, so it can
+ * contradict an inference made across replica counts. Attempts number every trial of the
+ * configuration here (retries and re-runs), which is how replay finds them again.
  */
 export async function measure(options: SearchOptions, knowledge: Knowledge, config: TrialConfig, counter: { trials: number }, confirmation = false): Promise<void> {
   const target = options.ladder[options.ladder.length - 1] as number;
   const order = confirmation ? { monotoneInReplicas: false } : options.order;
-  for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
+  let attempt = 0;
+  let rerunFrom: number | null = null;
+  let rerunDone = false;
+  for (let tries = 0; tries <= options.retries; ) {
     throwIfAborted(options.signal);
     const knownHeld = options.startAboveHeld ? knowledge.bounds(config, order).lower : 0;
-    const answer = await options.oracle({ config, startUsers: startUsersFor(knownHeld, options.ladder, options.startAboveHeld), knownHeld, attempt });
+    const startUsers = rerunFrom ?? startUsersFor(knownHeld, options.ladder, options.startAboveHeld);
+    const answer = await options.oracle({ config, startUsers, knownHeld, attempt: ++attempt });
     counter.trials++;
+    if (options.rerunFirstStepFailure && !rerunDone && failedFirstStep(answer, startUsers, options.ladder)) {
+      rerunFrom = stepBelow(startUsers, options.ladder);
+      rerunDone = true;
+      continue;
+    }
+    rerunFrom = null;
     knowledge.record(measurementOf(answer, knownHeld));
     if (answer.valid || (!confirmation && knowledge.status(config, target) !== 'unknown')) return;
+    tries++;
   }
 }
 

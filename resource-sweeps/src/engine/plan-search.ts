@@ -16,6 +16,7 @@ export function runSearch(options: { plan: SweepPlan; ladder: readonly number[];
     startAboveHeld: plan.search.start_above_held,
     retries: plan.search.retries,
     confirmInferred: plan.search.confirm_inferred,
+    rerunFirstStepFailure: plan.search.rerun_first_step_failure,
     oracle: options.oracle,
     signal: options.signal,
   });

@@ -126,6 +126,13 @@ export const SearchSchema = z
     start_above_held: z.boolean().default(true),
     /** run a replica count's minimum when it was only inferred from other trials, so every answer has its own trial */
     confirm_inferred: z.boolean().default(true),
+    /**
+     * a trial that started above the ladder's first step (a smaller configuration held the steps
+     * below) and failed on its first judged step runs once more from one step lower before the
+     * failure counts: a replica that meets a heavy step cold (JIT, a small CPU quota) can fail a
+     * load it holds warm
+     */
+    rerun_first_step_failure: z.boolean().default(true),
   })
   .strict();
 export type Search = z.infer<typeof SearchSchema>;

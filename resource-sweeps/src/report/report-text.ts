@@ -41,7 +41,7 @@ export function trialRows(s: Summary): { head: string[]; rows: string[][] } {
       users(t.start_users),
       users(t.held_users),
       t.failed_users === null ? '-' : users(t.failed_users),
-      t.end === 'target' ? 'held the target' : `${t.reasons.map((r) => r.detail).join('; ')}${t.machine_bound ? ' [machine-bound]' : ''}`,
+      `${t.end === 'target' ? 'held the target' : `${t.reasons.map((r) => r.detail).join('; ')}${t.machine_bound ? ' [machine-bound]' : ''}`}${t.rerun_as != null ? ` (failed its first step: run again from lower as #${t.rerun_as}, which counts instead)` : ''}`,
       t.valid ? 'yes' : 'NO',
       formatDuration(t.duration_s),
     ]),

@@ -8,7 +8,7 @@ import { compareCost, configKey, gridConfigs, isAtMost, sameConfig, totalCost, t
 import type { StepVerdict } from '../core/trial-outcome.js';
 import { userLadder } from '../plan/load-contract.js';
 import { describeConfig } from '../core/config-space.js';
-import { knowledgeFromRecords } from '../results/run-knowledge.js';
+import { knowledgeFromRecords, supersededTrials } from '../results/run-knowledge.js';
 import type { RunMeta, TrialRecord } from '../results/trial-record.js';
 import { deriveFindings } from './findings.js';
 import { SUMMARY_SCHEMA_ID, type AtStep, type Evidence, type ReplicaSummary, type Summary, type TrialRow } from './summary-schema.js';
@@ -39,8 +39,8 @@ export function atStep(step: StepVerdict | undefined): AtStep | null {
 }
 
 /** The attempt that decides a configuration: its last valid one, else its last one. */
-function decidingRecord(records: readonly TrialRecord[], config: TrialConfig): TrialRecord | undefined {
-  const own = records.filter((r) => sameConfig(r.config, config));
+function decidingRecord(records: readonly TrialRecord[], config: TrialConfig, superseded: ReadonlyMap<number, number>): TrialRecord | undefined {
+  const own = records.filter((r) => sameConfig(r.config, config) && !superseded.has(r.index));
   return own.filter((r) => r.outcome.valid).at(-1) ?? own.at(-1);
 }
 
@@ -50,6 +50,7 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
   const ladder = userLadder(plan);
   const target = ladder[ladder.length - 1] as number;
   const knowledge = knowledgeFromRecords(plan, records);
+  const superseded = supersededTrials(plan, records);
   const answer = deriveAnswer(knowledge, plan.candidates, target);
   const cores = meta.machine.cores;
 
@@ -57,9 +58,9 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
     const status = knowledge.status(config, target);
     const bounds = knowledge.bounds(config);
     const own = knowledge.measurement(config);
-    const record = decidingRecord(records, config);
+    const record = decidingRecord(records, config, superseded);
     const from = status === 'pass' ? bounds.lowerFrom : status === 'fail' ? bounds.upperFrom : null;
-    const fromRecord = from && !own ? decidingRecord(records, from) : undefined;
+    const fromRecord = from && !own ? decidingRecord(records, from, superseded) : undefined;
     const failed = record?.outcome.failed_step;
     return {
       config,
@@ -121,6 +122,7 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
     machine_bound: r.outcome.failed_step?.machine_bound ?? false,
     limit_binding: r.outcome.failed_step?.limit_binding ?? null,
     duration_s: r.duration_s,
+    rerun_as: superseded.get(r.index) ?? null,
     steps: r.outcome.steps.map((s) => ({
       users: s.users,
       pass: s.pass,

@@ -85,6 +85,8 @@ export const TrialRowSchema = z
     /** the failing step ran into the API's own limits (null: unknown or nothing failed) */
     limit_binding: z.boolean().nullable(),
     duration_s: n,
+    /** a first-step failure the search ran again from lower (search.rerun_first_step_failure): the index of that re-run, which counts instead */
+    rerun_as: z.number().int().nullable().optional(),
     steps: z.array(
       z
         .object({

@@ -184,3 +184,49 @@ test('the remaining-trials estimate never undercounts and reaches zero when the 
     assert.equal(estimates.at(-1), 0, `seed ${seed}`);
   }
 });
+
+test('a first-step failure of a trial that started above the bottom is run again from one step lower, and only the re-run counts', async () => {
+  const candidates: Candidates = { replicas: [1, 2], cpus: [0.25, 0.5], memory: [256] };
+  // warm capacities; 2 x 0.25 fails its first judged step whenever it starts above the ladder's bottom cold
+  const capacity = new Map([
+    [configKey({ replicas: 1, cpus: 0.25, memory_mib: 256 }), 4000],
+    [configKey({ replicas: 1, cpus: 0.5, memory_mib: 256 }), 10_000],
+    [configKey({ replicas: 2, cpus: 0.25, memory_mib: 256 }), 10_000],
+    [configKey({ replicas: 2, cpus: 0.5, memory_mib: 256 }), 10_000],
+  ]);
+  const warm = createSyntheticOracle({ capacity, ladder: LADDER });
+  const cold = configKey({ replicas: 2, cpus: 0.25, memory_mib: 256 });
+  const calls: { key: string; startUsers: number; attempt: number }[] = [];
+  const oracle: SearchOptions['oracle'] = async (request) => {
+    calls.push({ key: configKey(request.config), startUsers: request.startUsers, attempt: request.attempt });
+    const seen = calls.filter((c) => c.key === configKey(request.config)).length;
+    if (configKey(request.config) === cold && seen === 1) return { config: request.config, held: 0, upper: request.startUsers - 500, valid: true };
+    return warm.oracle(request);
+  };
+  const result = await frontierSearch(options(candidates, oracle, { rerunFirstStepFailure: true }));
+  const coldCalls = calls.filter((c) => c.key === cold);
+  // started above what 1 x 0.25 held (4,000), failed there, ran again one step lower as attempt 2
+  assert.deepEqual(coldCalls, [
+    { key: cold, startUsers: 4500, attempt: 1 },
+    { key: cold, startUsers: 4000, attempt: 2 },
+  ]);
+  const two = result.answer.per_replicas.find((a) => a.replicas === 2);
+  assert.equal(two?.best && configKey(two.best), cold, 'the warm re-run decided: 2 x 0.25 holds the target');
+  assert.equal(result.knowledge.measurement({ replicas: 2, cpus: 0.25, memory_mib: 256 })?.upper, null, 'the cold failure was not recorded');
+
+  // without the rule the cold failure counts
+  calls.length = 0;
+  const strict = await frontierSearch(options(candidates, oracle, { rerunFirstStepFailure: false }));
+  assert.equal(strict.answer.per_replicas.find((a) => a.replicas === 2)?.best && configKey(strict.answer.per_replicas.find((a) => a.replicas === 2)!.best!), configKey({ replicas: 2, cpus: 0.5, memory_mib: 256 }));
+});
+
+test('with first-step re-runs on, 300 random monotone tables still give the ground truth', async () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const random = createRandom(seed);
+    const candidates = randomCandidates(random);
+    const capacity = randomMonotoneCapacity(random, candidates, TARGET);
+    const f = createSyntheticOracle({ capacity, ladder: LADDER });
+    const frontier = await frontierSearch(options(candidates, f.oracle, { rerunFirstStepFailure: true }));
+    assert.deepEqual(answerKeys(frontier.answer), groundTruth(capacity, candidates, TARGET), `seed ${seed}`);
+  }
+});

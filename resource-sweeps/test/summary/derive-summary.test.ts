@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSummary } from '../../src/summary/derive-summary.js';
 import { machineBudgetText } from '../../src/summary/findings.js';
-import { SummarySchema } from '../../src/summary/summary-schema.js';
+import { SummarySchema, type Summary } from '../../src/summary/summary-schema.js';
 import { SweepPlanSchema } from '../../src/plan/plan-schema.js';
 import { RUN_SCHEMA_ID, type RunMeta, type TrialRecord } from '../../src/results/trial-record.js';
 import { makeRecord } from '../support/fixtures.js';
@@ -110,4 +110,27 @@ test("the machine budget: CPU per request of the API, the generator and the rest
   assert.match(text, /the API spent 300 µs of CPU per request, the generator 100 µs and everything else on the host \(balancer, kernel networking, Docker\) 400 µs: 800 µs in all/);
   // 2,000 users / 1.75 s = 1,143 req/s x 800 µs = 0.91 of 2 cores
   assert.match(text, /2,000 users at 1\.75 s mean think time \(1143 req\/s\), would need about 0\.91 of the machine's 2 cores at that cost \(46 %\)\./);
+});
+
+test('a first-step failure that was run again from lower does not count: the re-run decides, and the trials table says so', () => {
+  const small = { replicas: 1, cpus: 0.5, memory_mib: 256 };
+  const config = { replicas: 1, cpus: 1, memory_mib: 256 };
+  const rerunRecords: TrialRecord[] = [
+    makeRecord({ index: 0, plan, config: small, steps: [...ok([500]), { users: 1000, p95: 400 }] }),
+    // started above what the smaller one held, cold, and failed its first judged step
+    makeRecord({ index: 1, plan, config, steps: [{ users: 1000, p95: 260 }], startUsers: 1000, knownHeld: 500 }),
+    // the re-run from one step lower held the target
+    makeRecord({ index: 2, plan, config, attempt: 2, steps: ok([500, 1000, 1500, 2000]), startUsers: 500, knownHeld: 500 }),
+  ];
+  const now = new Date('2025-01-01T00:30:00Z');
+  const find = (x: Summary) => x.configs.find((c) => c.config.replicas === 1 && c.config.cpus === 1 && c.config.memory_mib === 256)!;
+  const s = deriveSummary({ meta, records: rerunRecords, complete: true, now });
+  assert.equal(find(s).status, 'pass');
+  assert.equal(find(s).trial_index, 2);
+  assert.equal(find(s).upper_users, null, 'the cold failure sets no upper bound');
+  assert.deepEqual(s.trials.map((t) => t.rerun_as), [null, 2, null]);
+  // without the rule the cold failure counts: an upper bound of 500 users that contradicts the re-run
+  const strict = deriveSummary({ meta: { ...meta, plan: { ...plan, search: { ...plan.search, rerun_first_step_failure: false } } }, records: rerunRecords, complete: true, now });
+  assert.equal(find(strict).upper_users, 500);
+  assert.equal(strict.trials[1]!.rerun_as, null);
 });
