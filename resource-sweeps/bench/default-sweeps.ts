@@ -6,12 +6,13 @@
  * before each run. The spread across runs is the point: a sizing answer that changes from run
  * to run is not an answer.
  *
- *   npm run bench:default-sweeps -- [--runs 3] [--reuse RUN_ID,...] [--timeout-min 50]
+ *   npm run bench:default-sweeps -- [--runs 3] [--reuse RUN_ID,...] [--timeout-min 50] [--name default-sweeps]
  *
  * `--reuse` counts finished runs in resource-sweeps/reports/ (e.g. one started by hand) towards
  * --runs; the rest are started here, each bounded by --timeout-min. Results are rewritten after
  * every run (an interrupted benchmark keeps what it measured):
- * resource-sweeps/bench/results/default-sweeps.{json,md}.
+ * resource-sweeps/bench/results/<name>.{json,md}. With --runs 0 it only tabulates the --reuse
+ * runs (whatever their plans: the table then names each run's plan).
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -27,7 +28,10 @@ const REPO = path.resolve(here, '../..');
 const REPORTS = path.resolve(here, '../reports');
 const OUT = path.join(here, 'results');
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, reuse: { type: 'string', default: '' }, 'timeout-min': { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, reuse: { type: 'string', default: '' }, 'timeout-min': { type: 'string', default: '50' }, name: { type: 'string', default: 'default-sweeps' }, title: { type: 'string' } },
+});
+const NAME = values.name!;
 const runs = Number(values.runs);
 const reuse = values.reuse!.split(',').filter(Boolean);
 const timeoutMs = Number(values['timeout-min']) * 60_000;
@@ -43,7 +47,7 @@ interface RunRecord {
   run_id: string;
   started_here: boolean;
   before: MachineState | null;
-  plan: { engine: string; scenario: string; users: string; think_s: string; ramp_s: number; hold_s: number; p95_ms: number; max_error_rate: number; candidates: string };
+  plan: { engine: string; scenario: string; users: string; think_s: string; ramp_s: number; hold_s: number; p95_ms: number; max_error_rate: number; candidates: string; pin_stack: boolean };
   wall_s: number;
   trials: number;
   invalid_trials: number;
@@ -56,6 +60,8 @@ interface RunRecord {
   cheaper: { config: string; status: string; measured: boolean; why: string }[];
   undecided: { config: string; why: string }[];
   minimum_text: string;
+  /** where the machine was the limit, and its CPU budget for the target (findings.machine) */
+  machine_text: string;
 }
 
 const STOP = new AbortController();
@@ -101,6 +107,7 @@ async function record(runId: string, startedHere: boolean, before: MachineState 
       p95_ms: p.objective.p95_ms,
       max_error_rate: p.objective.max_error_rate,
       candidates: `replicas ${p.candidates.replicas.join('/')} x CPUs ${p.candidates.cpus.join('/')} x memory ${p.candidates.memory.join('/')}m`,
+      pin_stack: p.trial.pin_stack,
     },
     wall_s: Math.round((Math.max(last, first) - Date.parse(summary.created_at)) / 1000),
     trials: summary.counts.trials,
@@ -113,6 +120,7 @@ async function record(runId: string, startedHere: boolean, before: MachineState 
     cheaper: summary.per_replicas.flatMap((r) => r.cheaper.map((e) => ({ config: configText(e), status: e.status, measured: e.measured, why: why(e) }))),
     undecided: summary.per_replicas.flatMap((r) => r.undecided.map((e) => ({ config: configText(e), why: why(e) }))),
     minimum_text: summary.findings.minimum,
+    machine_text: summary.findings.machine,
   };
 }
 
@@ -133,10 +141,12 @@ function runSweep(runId: string): Promise<number | null> {
 function render(records: RunRecord[]): string {
   const answers = new Set(records.map((r) => r.answer ?? 'none'));
   const walls = records.map((r) => r.wall_s);
-  const lines = [
-    '# Default sweeps on this machine (`npm run bench:default-sweeps`)',
+  const planText = (p: RunRecord['plan']) => `${p.engine}, ${p.scenario}, users ${p.users}, think ${p.think_s} s, ramp ${p.ramp_s} s, hold ${p.hold_s} s, p95 <= ${p.p95_ms} ms, errors <= ${p.max_error_rate * 100} %, candidates ${p.candidates}${p.pin_stack ? ', stack pinned apart from the generator' : ', stack not pinned'}`;
+  const samePlan = new Set(records.map((r) => JSON.stringify(r.plan))).size <= 1;
+  const lines: string[] = [
+    `# ${values.title ?? 'Default sweeps on this machine'} (\`npm run bench:default-sweeps\`)`,
     '',
-    `Method: the default plan (\`npm run sweep\`, no plan file), ${records.length} runs one after the other on ${os.cpus().length} cores / ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; nothing else ran on the machine during a run (the lead's other work waited). Plan: ${records[0] ? `${records[0].plan.engine}, ${records[0].plan.scenario}, users ${records[0].plan.users}, think ${records[0].plan.think_s} s, ramp ${records[0].plan.ramp_s} s, hold ${records[0].plan.hold_s} s, p95 <= ${records[0].plan.p95_ms} ms, errors <= ${records[0].plan.max_error_rate * 100} %, candidates ${records[0].plan.candidates}` : ''}. Wall time from the sweep's start to its last trial's end. Data: [default-sweeps.json](default-sweeps.json); each run's report is in resource-sweeps/reports/<run id>/ (not committed).`,
+    `Method: ${NAME === 'default-sweeps' ? 'the default plan (`npm run sweep`, no plan file), ' : ''}${records.length} runs one after the other on ${os.cpus().length} cores / ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; nothing else ran on the machine during a run (the lead's other work waited). ${samePlan && records[0] ? `Plan: ${planText(records[0].plan)}.` : 'Plans differ: see each run.'} Wall time from the sweep's start to its last trial's end. Data: [${NAME}.json](${NAME}.json); each run's report is in resource-sweeps/reports/<run id>/ (not committed).`,
     '',
     '| run | machine before (load avg 1/5/15, containers) | wall | trials (invalid) / grid | configurations measured | answer | cheaper neighbours | undecided |',
     '|---|---|---|---|---|---|---|---|',
@@ -147,15 +157,17 @@ function render(records: RunRecord[]): string {
     '',
     `Spread: ${answers.size === 1 ? `every run named ${[...answers][0]}` : `the runs named ${answers.size} different minimums: ${[...answers].join(', ')}`}; wall time ${Math.min(...walls)}-${Math.max(...walls)} s.`,
     '',
-    ...records.map((r) => `- ${r.run_id}: ${r.minimum_text}`),
+    '## What each run answered, and where the machine was the limit',
+    '',
+    ...records.flatMap((r) => [`- **${r.run_id}**${samePlan ? '' : ` (${planText(r.plan)})`}: ${r.minimum_text}`, `  ${r.machine_text}`]),
     '',
   ];
   return lines.join('\n');
 }
 
 async function save(records: RunRecord[]): Promise<void> {
-  await writeFile(path.join(OUT, 'default-sweeps.json'), `${JSON.stringify({ generated_at: new Date().toISOString(), machine: { cores: os.cpus().length, mem_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version }, runs: records }, null, 2)}\n`);
-  await writeFile(path.join(OUT, 'default-sweeps.md'), render(records));
+  await writeFile(path.join(OUT, `${NAME}.json`), `${JSON.stringify({ generated_at: new Date().toISOString(), machine: { cores: os.cpus().length, mem_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version }, runs: records }, null, 2)}\n`);
+  await writeFile(path.join(OUT, `${NAME}.md`), render(records));
 }
 
 const records: RunRecord[] = [];
