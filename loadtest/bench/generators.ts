@@ -128,8 +128,9 @@ function catalog(workRoot: string): GeneratorEntry[] {
   return all.filter((e) => flags.only!.includes(e.id) || (e.role === 'variant' && (flags.only!.includes(LADDER) || e.id.includes('@'))));
 }
 
+// the first SIGINT/SIGTERM stops the current point and writes what was measured; a second exits
 const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop.abort());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (stop.signal.aborted ? process.exit(130) : stop.abort()));
 
 async function main(): Promise<void> {
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'rs-bench-generators-'));
@@ -222,7 +223,11 @@ async function runGenerator(entry: GeneratorEntry, ctx: RunContext): Promise<Gen
     return { ...base, version: null, maxRps: null, maxNote: '', skipped: probe.skip };
   }
   const mine: Point[] = [];
-  const summarize = (skipped: string | null = null): GeneratorSummary => ({ ...base, version: probe.version, ...maxSustained(mine), skipped });
+  const probeFailures: string[] = [];
+  const summarize = (skipped: string | null = null): GeneratorSummary => {
+    const max = maxSustained(mine);
+    return { ...base, version: probe.version, ...max, maxNote: [max.maxNote, ...probeFailures].join('; '), skipped };
+  };
   const measure = async (kind: Point['kind'], rate: number | null, holdS: number): Promise<Point> => {
     process.stderr.write(`${entry.id} ${rate === null ? 'closed loop' : `${rate} req/s`} (${kind}, ${holdS} s) ... `);
     const p = await measurePoint({ entry, kind, rate, warmupS: flags.warmupS, holdS, target: ctx.target, workRoot: ctx.workRoot, bodyFile: ctx.bodyFile, core: GENERATOR_CORE, bounds: flags.bounds, signal: stop.signal });
@@ -242,10 +247,17 @@ async function runGenerator(entry: GeneratorEntry, ctx: RunContext): Promise<Gen
         if (stop.signal.aborted) break;
         if (!(await measure('fixed', rate, flags.holdS)).valid) break;
       }
+      const failedAt: number[] = [];
       for (let i = 0; i < flags.probes && !stop.signal.aborted; i++) {
-        const rate = nextProbe(mine, { maxCpuPct: flags.bounds.maxCpuPct, maxRate: flags.maxRate, resolution: 1.1 });
+        const rate = nextProbe(mine, { maxCpuPct: flags.bounds.maxCpuPct, maxRate: flags.maxRate, resolution: 1.1 }, failedAt);
         if (rate === null) break;
-        await measure('probe', rate, flags.probeHoldS);
+        // a probe the generator cannot finish (it gave up, e.g. on its own error budget) bounds the search from above
+        await measure('probe', rate, flags.probeHoldS).catch((err: unknown) => {
+          if (stop.signal.aborted) throw err;
+          process.stderr.write(`failed: ${(err as Error).message.split('\n')[0]}\n`);
+          failedAt.push(rate);
+          probeFailures.push(`could not run at ${rate}: ${(err as Error).message.split('\n')[0]}`);
+        });
       }
     }
     return summarize();
@@ -259,7 +271,11 @@ async function runGenerator(entry: GeneratorEntry, ctx: RunContext): Promise<Gen
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  // exit explicitly: nothing the run started may keep it alive once the results are written
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -39,9 +39,11 @@ export interface SearchOptions {
  * The next rate to try, or null when the search is done. Above the largest healthy rate, CPU is
  * what usually gives out first, so the first guess is where the CPU line through the two
  * largest healthy points reaches 95 % of the CPU bound; inside a bracket, its geometric middle.
+ * `failedRates`: probes the generator could not finish.
  */
-export function nextProbe(points: readonly Pick<Point, 'offeredRps' | 'valid' | 'cpuPct'>[], opts: SearchOptions): number | null {
-  const open = points.filter((p): p is typeof p & { offeredRps: number } => p.offeredRps !== null);
+export function nextProbe(points: readonly Pick<Point, 'offeredRps' | 'valid' | 'cpuPct'>[], opts: SearchOptions, failedRates: readonly number[] = []): number | null {
+  // a rate the generator could not even finish counts as unhealthy
+  const open = [...points, ...failedRates.map((r) => ({ offeredRps: r, valid: false, cpuPct: 100 }))].filter((p): p is Pick<Point, 'valid' | 'cpuPct'> & { offeredRps: number } => p.offeredRps !== null);
   const valid = open.filter((p) => p.valid).sort((a, b) => a.offeredRps - b.offeredRps);
   const lo = valid.at(-1);
   if (!lo) return null; // not even the lowest rate: the table says "below"
