@@ -93,7 +93,7 @@ const pool = createConnectionPool({
   now: () => performance.now(),
 });
 const stats: StepStats[] = schedule.steps.map(() => createStepStats());
-const totals = { latency: new Histogram(), sent: 0, maxOpen: 0 };
+const totals = { sent: 0, maxOpen: 0 };
 let abort: { step: number; reason: string } | null = null;
 const failedThresholds: { metric: string; threshold: string }[] = [];
 
@@ -104,7 +104,6 @@ function record(step: ScheduledStep, dueMs: number, slo: boolean, checked: boole
   const us = (o.endMs - dueMs) * 1000;
   s.requests++;
   s.latency.record(us);
-  totals.latency.record(us);
   if (slo) s.slo.record(us);
   if (o.error !== null) {
     s.failed++;
@@ -216,6 +215,9 @@ function writeRaw(): void {
   const ran = schedule.steps.filter((s) => s.index === 0 || s.rampStartS * 1000 < endMs - perf0);
   let failed = 0;
   for (const s of stats) failed += s.failed;
+  // the run's latency is its steps' merged (histograms add up exactly), not recorded twice per request
+  const latency = new Histogram();
+  for (const s of ran) latency.add(stats[s.index]!.latency);
   const raw = {
     schema: RAW_SCHEMA_ID,
     engine: 'pacer',
@@ -230,7 +232,7 @@ function writeRaw(): void {
     steps: ran.map((s) => rawStep(s.index, stats[s.index]!)),
     totals: {
       requests: ran.reduce((n, s) => n + stats[s.index]!.requests, 0),
-      latency: totals.latency.stats(),
+      latency: latency.stats(),
       failed,
       dropped_iterations: 0,
       iterations: totals.sent,

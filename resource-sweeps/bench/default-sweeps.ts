@@ -14,8 +14,7 @@
  * resource-sweeps/bench/results/<name>.{json,md}. With --runs 0 it only tabulates the --reuse
  * runs (whatever their plans: the table then names each run's plan).
  */
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
