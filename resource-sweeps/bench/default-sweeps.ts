@@ -58,6 +58,8 @@ interface RunRecord {
   /** the cheaper neighbours of the minimum (per replica count) and how each was decided */
   cheaper: { config: string; status: string; measured: boolean; why: string }[];
   undecided: { config: string; why: string }[];
+  /** boundary confirmation (search.confirm_boundary): each configuration run twice, its runs and whether they agree at the target */
+  confirmations: { config: string; runs: string; agree: boolean; status: string }[];
   minimum_text: string;
   /** where the machine was the limit, and its CPU budget for the target (findings.machine) */
   machine_text: string;
@@ -118,6 +120,12 @@ async function record(runId: string, startedHere: boolean, before: MachineState 
     answer_measured: summary.overall?.measured ?? false,
     cheaper: summary.per_replicas.flatMap((r) => r.cheaper.map((e) => ({ config: configText(e), status: e.status, measured: e.measured, why: why(e) }))),
     undecided: summary.per_replicas.flatMap((r) => r.undecided.map((e) => ({ config: configText(e), why: why(e) }))),
+    confirmations: (summary.confirmations ?? []).map((c) => ({
+      config: configText(c),
+      runs: c.runs.map((r) => (r.pass ? `#${r.trial_index} held ${r.held_users}` : `#${r.trial_index} failed at ${r.failed_users ?? '?'}${r.p95_ms_at_end === null ? '' : ` (p95 ${Math.round(r.p95_ms_at_end)} ms)`}`)).join(', '),
+      agree: c.agree,
+      status: c.status,
+    })),
     minimum_text: summary.findings.minimum,
     machine_text: summary.findings.machine,
   };
@@ -154,6 +162,7 @@ function render(records: RunRecord[]): string {
         `| ${r.run_id} | ${r.before ? `${r.before.loadavg.join(' / ')}, ${r.before.containers_running}` : 'not recorded (started by hand)'} | ${Math.floor(r.wall_s / 60)} min ${r.wall_s % 60} s | ${r.trials} (${r.invalid_trials}) / ${r.grid_size} | ${r.configurations_measured} | ${r.answer ?? 'none'}${r.answer && !r.answer_measured ? ' (inferred)' : ''} | ${r.cheaper.map((c) => `${c.config}: ${c.why}`).join('<br>') || '-'} | ${r.undecided.map((u) => `${u.config}: ${u.why}`).join('<br>') || 'none'} |`,
     ),
     '',
+    ...(records.some((r) => r.confirmations.length > 0) ? confirmationLines(records) : []),
     `Spread: ${answers.size === 1 ? `every run named ${[...answers][0]}` : `the runs named ${answers.size} different minimums: ${[...answers].join(', ')}`}; wall time ${Math.min(...walls)}-${Math.max(...walls)} s.`,
     '',
     '## What each run answered, and where the machine was the limit',
@@ -162,6 +171,22 @@ function render(records: RunRecord[]): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The boundary confirmations of every run, and how often a verdict at the target flipped on its second run. */
+function confirmationLines(records: RunRecord[]): string[] {
+  const all = records.flatMap((r) => r.confirmations.map((c) => ({ run: r.run_id, ...c })));
+  const flipped = all.filter((c) => !c.agree);
+  return [
+    '## Boundary confirmation',
+    '',
+    `Each run ran its minimum and the failures that decided the cheaper configurations a second time (search.confirm_boundary). Over the ${records.length} runs, ${flipped.length} of ${all.length} boundary verdicts flipped on the second run (${all.length ? Math.round((100 * flipped.length) / all.length) : 0} %); a flipped configuration counts as undecided.`,
+    '',
+    '| run | configuration | runs | agree | counts as |',
+    '|---|---|---|---|---|',
+    ...all.map((c) => `| ${c.run} | ${c.config} | ${c.runs} | ${c.agree ? 'yes' : 'NO'} | ${c.status === 'unknown' ? 'undecided' : c.status} |`),
+    '',
+  ];
 }
 
 async function save(records: RunRecord[]): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * One trial on the real engine: clean start, stack up with the configuration's limits, ready
- * behind the balancer, warm-up, per-second sampling, stepped load until the objective breaks or
+ * behind the balancer, per-second sampling, a warm-up at the trial's starting load (its own generator, not judged), stepped load until the objective breaks or
  * the target holds, and tear-down ALWAYS (finally), abort included. Raw files go to the trial's
  * folder (load summary, samples, stack logs); the measurements become the record through the
  * pure recordTrial.
@@ -18,9 +18,8 @@ import type { CgroupReader } from './cgroup.js';
 import { LB_INTERNAL_URL, type StackAdapter, type StackHandle } from './stack-common.js';
 import { startContainerSampler, type ContainerSampler } from './container-sampler.js';
 import type { LoadDriver, LoadResult } from './load-driver.js';
-import { loadRows, requestBody, requestPath } from './request-body.js';
+import { requestPath } from './request-body.js';
 import { removeProject, removeStaleSweeps } from './stale-cleanup.js';
-import { warmUp } from './warmup.js';
 
 export interface DockerTrialExecutorOptions {
   docker: Docker;
@@ -57,6 +56,7 @@ export function createDockerTrialExecutor(options: DockerTrialExecutorOptions): 
       let handle: StackHandle | undefined;
       let sampler: ContainerSampler | undefined;
       let load: LoadResult | undefined;
+      let warmup: LoadResult | undefined;
       let failure: unknown;
       let samples: ContainerSample[] = [];
       let host: HostSample[] = [];
@@ -75,11 +75,16 @@ export function createDockerTrialExecutor(options: DockerTrialExecutorOptions): 
           onSample: (s) => hooks.sample({ t: s.t, name: s.name, service: s.service, cpu_pct: s.cpu_pct, mem_mib: s.mem_mib, mem_limit_mib: s.mem_limit_mib }),
           onError: (e) => notes.push(`sampler: ${(e as Error).message.split('\n')[0]}`),
         });
-        if (plan.trial.warmup.duration > 0) {
-          hooks.phase('warmup', `${plan.trial.warmup.users} clients for ${plan.trial.warmup.duration} s`);
-          const bodies = (await loadRows()).map((row) => requestBody(plan.target.protocol, row));
-          const w = await warmUp({ url: `${handle.hostUrl}${requestPath(plan.target.protocol)}`, bodies, concurrency: plan.trial.warmup.users, durationS: plan.trial.warmup.duration, signal });
-          notes.push(`warm-up: ${w.requests} requests, ${w.failed} failed (${Object.entries(w.statuses).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+        // the warm-up: the trial's own generator offers its starting load (per replica what the first judged step will), not judged
+        const warm = spec.load.warmup(spec.steps);
+        if (warm) {
+          hooks.phase('warmup', `${warm.step.users} users for ${warm.rampS + warm.holdS} s, not judged`);
+          warmup = await options.load.run(
+            spec.load.loadOptions([warm.step], { url: LB_INTERNAL_URL, network: handle.network, owner: options.owner, outDir: path.join(dir, 'warmup'), runId: `${project}-warm` }, { rampS: warm.rampS, holdS: warm.holdS }),
+            { signal, onProgress: (p) => hooks.load(p), onLog: (m) => hooks.warn(`#${spec.index} warm-up: ${m}`) },
+          );
+          const t = warmup.summary.totals;
+          notes.push(`warm-up: ${warm.step.users} users for ${warm.rampS + warm.holdS} s, ${t.requests} requests, p95 ${Math.round(t.latency_ms.p95)} ms, ${(t.errors.rate * 100).toFixed(1)} % errors (not judged)`);
         }
         if (signal.aborted) throw abortedError(signal.reason);
         hooks.phase('load', `${spec.steps[0]?.users} to ${spec.steps[spec.steps.length - 1]?.users} users`);
@@ -111,6 +116,7 @@ export function createDockerTrialExecutor(options: DockerTrialExecutorOptions): 
         started,
         finished: new Date(),
         load,
+        warmup,
         failure,
         samples,
         host,

@@ -12,7 +12,7 @@
 import { throwIfAborted } from '../errors.js';
 import type { Candidates } from '../plan/plan-schema.js';
 import { deriveAnswer, type Answer } from './answer.js';
-import { gridConfigs, type OrderOptions, type TrialConfig } from './config-space.js';
+import { compareCost, configKey, gridConfigs, isAtMost, sameConfig, type OrderOptions, type TrialConfig } from './config-space.js';
 import { createKnowledge, measurementOf, type Knowledge, type Measurement } from './knowledge.js';
 
 export interface TrialRequest {
@@ -21,8 +21,10 @@ export interface TrialRequest {
   startUsers: number;
   /** what the configuration is already known to hold, from a smaller measured one (0: nothing) */
   knownHeld: number;
-  /** 1 for the first try, 2.. for retries of an invalid trial */
+  /** 1 for the first trial of the configuration, 2.. for every later one (retries, re-runs, confirmations) */
   attempt: number;
+  /** a boundary confirmation: the second run of a configuration that decided the answer */
+  confirmation?: boolean;
 }
 
 export interface TrialAnswer extends Measurement {
@@ -43,6 +45,11 @@ export interface SearchOptions {
   confirmInferred?: boolean;
   /** run a trial that failed on its first judged step once more from one step lower, and count that one */
   rerunFirstStepFailure?: boolean;
+  /**
+   * run the minimum, and each measured failure that decided a cheaper configuration, a second
+   * time; a configuration whose two runs disagree is undecided, and the search goes on from there
+   */
+  confirmBoundary?: boolean;
   oracle: Oracle;
   signal?: AbortSignal;
 }
@@ -53,6 +60,17 @@ export interface SearchOutcome {
   /** oracle calls, retries included */
   trials: number;
 }
+
+/** Oracle calls so far, and per configuration how many it had (so attempts number every trial of it). */
+interface Counter {
+  trials: number;
+  attempts: Map<string, number>;
+}
+
+const newCounter = (): Counter => ({ trials: 0, attempts: new Map() });
+
+/** Rounds of boundary confirmation at most: each confirms what a changed answer newly rests on. */
+export const MAX_CONFIRMATION_ROUNDS = 3;
 
 /** The ladder step a trial of `config` should start at, given what is known. */
 export function startUsersFor(knownHeld: number, ladder: readonly number[], startAboveHeld: boolean): number {
@@ -77,21 +95,26 @@ export function stepBelow(users: number, ladder: readonly number[]): number {
 /**
  * Runs one configuration with retries; records every attempt into the knowledge, except a
  * first-step failure that is run again from one step lower (rerunFirstStepFailure): the re-run
- * counts instead. A confirmation starts only above what the same replica count held, so it can
- * contradict an inference made across replica counts. Attempts number every trial of the
- * configuration here (retries and re-runs), which is how replay finds them again.
+ * counts instead. Modes: 'search' stops once the status is known; 'inferred' (confirming a
+ * minimum inferred across replica counts) starts only above what the same replica count held,
+ * so it can contradict that inference; 'boundary' (a second run) starts where a first run would,
+ * from what the other configurations held. Attempts number every trial of the configuration in
+ * the whole search (retries, re-runs, confirmations), which is how replay finds them again.
  */
-export async function measure(options: SearchOptions, knowledge: Knowledge, config: TrialConfig, counter: { trials: number }, confirmation = false): Promise<void> {
+export async function measure(options: SearchOptions, knowledge: Knowledge, config: TrialConfig, counter: Counter, mode: 'search' | 'inferred' | 'boundary' = 'search'): Promise<void> {
   const target = options.ladder[options.ladder.length - 1] as number;
-  const order = confirmation ? { monotoneInReplicas: false } : options.order;
-  let attempt = 0;
+  const order = mode === 'inferred' ? { monotoneInReplicas: false } : options.order;
+  const key = configKey(config);
   let rerunFrom: number | null = null;
   let rerunDone = false;
   for (let tries = 0; tries <= options.retries; ) {
     throwIfAborted(options.signal);
-    const knownHeld = options.startAboveHeld ? knowledge.bounds(config, order).lower : 0;
+    const bounds = mode === 'boundary' ? knowledge.boundsFromOthers(config, order) : knowledge.bounds(config, order);
+    const knownHeld = options.startAboveHeld ? bounds.lower : 0;
     const startUsers = rerunFrom ?? startUsersFor(knownHeld, options.ladder, options.startAboveHeld);
-    const answer = await options.oracle({ config, startUsers, knownHeld, attempt: ++attempt });
+    const attempt = (counter.attempts.get(key) ?? 0) + 1;
+    counter.attempts.set(key, attempt);
+    const answer = await options.oracle({ config, startUsers, knownHeld, attempt, ...(mode === 'boundary' ? { confirmation: true } : {}) });
     counter.trials++;
     if (options.rerunFirstStepFailure && !rerunDone && failedFirstStep(answer, startUsers, options.ladder)) {
       rerunFrom = stepBelow(startUsers, options.ladder);
@@ -100,18 +123,41 @@ export async function measure(options: SearchOptions, knowledge: Knowledge, conf
     }
     rerunFrom = null;
     knowledge.record(measurementOf(answer, knownHeld));
-    if (answer.valid || (!confirmation && knowledge.status(config, target) !== 'unknown')) return;
+    if (answer.valid || (mode === 'search' && knowledge.status(config, target) !== 'unknown')) return;
     tries++;
   }
+}
+
+/**
+ * What the answer rests on: the minimum itself and, for every cheaper configuration known to
+ * fail, the measured failure that decided it (itself, or the configuration its failure was
+ * inferred from), keeping only the largest of those (a failure of a larger configuration implies
+ * the smaller ones'). Configurations already run twice or more are left out.
+ */
+export function boundaryToConfirm(knowledge: Knowledge, candidates: Candidates, ladder: readonly number[], order: OrderOptions): TrialConfig[] {
+  const target = ladder[ladder.length - 1] as number;
+  const best = deriveAnswer(knowledge, candidates, target).best;
+  if (!best) return [];
+  const deciders = new Map<string, TrialConfig>();
+  for (const c of gridConfigs(candidates)) {
+    if (compareCost(c, best) >= 0 || knowledge.status(c, target) !== 'fail') continue;
+    const own = knowledge.measurement(c);
+    const decider = own && own.upper !== null && own.upper < target ? c : knowledge.bounds(c).upperFrom;
+    if (decider) deciders.set(configKey(decider), decider);
+  }
+  const list = [...deciders.values()];
+  const largest = list.filter((d) => !list.some((o) => !sameConfig(o, d) && isAtMost(d, o, order)));
+  return [best, ...largest.sort(compareCost)].filter((c) => (knowledge.measurement(c)?.runs ?? 1) < 2);
 }
 
 /**
  * Bisection for the first passing configuration on a line ordered by resources. Returns its
  * index, or null when none passes (undecided ones count as not passing).
  */
-async function firstPass(options: SearchOptions, knowledge: Knowledge, line: TrialConfig[], counter: { trials: number }): Promise<number | null> {
+async function firstPass(options: SearchOptions, knowledge: Knowledge, line: TrialConfig[], counter: Counter): Promise<number | null> {
   const target = options.ladder[options.ladder.length - 1] as number;
-  const undecided = new Set<number>();
+  // a configuration whose runs disagree is undecided, never run a third time
+  const undecided = new Set<number>(line.flatMap((c, i) => (knowledge.isContradicted(c) && knowledge.status(c, target) === 'unknown' ? [i] : [])));
   for (;;) {
     const statuses = line.map((c, i) => (undecided.has(i) ? 'fail' : knowledge.status(c, target)));
     const pass = statuses.indexOf('pass');
@@ -128,22 +174,35 @@ async function firstPass(options: SearchOptions, knowledge: Knowledge, line: Tri
 
 export async function frontierSearch(options: SearchOptions): Promise<SearchOutcome> {
   const knowledge = createKnowledge(options.order);
-  const counter = { trials: 0 };
+  const counter = newCounter();
   const { cpus, memory } = options.candidates;
   const maxMemory = memory[memory.length - 1] as number;
-  // Ascending replica counts: what fewer replicas held is a head start for more replicas.
-  for (const replicas of options.candidates.replicas) {
-    // Each round either settles this replica count or measures one more configuration, so it ends.
-    for (;;) {
-      const cpuLine = cpus.map((c) => ({ replicas, cpus: c, memory_mib: maxMemory }));
-      const c = await firstPass(options, knowledge, cpuLine, counter);
-      if (c === null) break;
-      const memoryLine = memory.map((m) => ({ replicas, cpus: cpus[c] as number, memory_mib: m }));
-      const m = (await firstPass(options, knowledge, memoryLine, counter)) as number;
-      const best = memoryLine[m] as TrialConfig;
-      if (!options.confirmInferred || knowledge.isMeasured(best)) break;
-      await measure(options, knowledge, best, counter, true);
+  const search = async () => {
+    // Ascending replica counts: what fewer replicas held is a head start for more replicas.
+    for (const replicas of options.candidates.replicas) {
+      // Each round either settles this replica count or measures one more configuration, so it ends.
+      for (;;) {
+        const cpuLine = cpus.map((c) => ({ replicas, cpus: c, memory_mib: maxMemory }));
+        const c = await firstPass(options, knowledge, cpuLine, counter);
+        if (c === null) break;
+        const memoryLine = memory.map((m) => ({ replicas, cpus: cpus[c] as number, memory_mib: m }));
+        const m = await firstPass(options, knowledge, memoryLine, counter);
+        // every memory limit at c* is undecided (runs that disagree): nothing to confirm on this line
+        if (m === null) break;
+        const best = memoryLine[m] as TrialConfig;
+        if (!options.confirmInferred || knowledge.isMeasured(best)) break;
+        await measure(options, knowledge, best, counter, 'inferred');
+      }
     }
+  };
+  await search();
+  // Boundary confirmation: what the answer rests on runs a second time; when runs disagree the
+  // answer may move, and the search goes on from what it knows, then confirms what is new.
+  for (let round = 0; options.confirmBoundary && round < MAX_CONFIRMATION_ROUNDS; round++) {
+    const toConfirm = boundaryToConfirm(knowledge, options.candidates, options.ladder, options.order);
+    if (toConfirm.length === 0) break;
+    for (const config of toConfirm) await measure(options, knowledge, config, counter, 'boundary');
+    await search();
   }
   return { answer: deriveAnswer(knowledge, options.candidates, options.ladder[options.ladder.length - 1] as number), knowledge, trials: counter.trials };
 }
@@ -151,7 +210,7 @@ export async function frontierSearch(options: SearchOptions): Promise<SearchOutc
 /** Every configuration, cheapest first: the reference the frontier is checked against, and `strategy: grid`. */
 export async function gridSearch(options: SearchOptions): Promise<SearchOutcome> {
   const knowledge = createKnowledge(options.order);
-  const counter = { trials: 0 };
+  const counter = newCounter();
   for (const config of gridConfigs(options.candidates)) await measure(options, knowledge, config, counter);
   return { answer: deriveAnswer(knowledge, options.candidates, options.ladder[options.ladder.length - 1] as number), knowledge, trials: counter.trials };
 }
@@ -160,7 +219,7 @@ export async function gridSearch(options: SearchOptions): Promise<SearchOutcome>
  * Upper estimate of the trials a frontier search still needs (for the ETA): the bisection depth
  * of what is still unknown on each replica count's CPU line and on its memory line.
  */
-export function estimateRemainingTrials(knowledge: Knowledge, candidates: Candidates, ladder: readonly number[], confirmInferred = false): number {
+export function estimateRemainingTrials(knowledge: Knowledge, candidates: Candidates, ladder: readonly number[], confirmInferred = false, confirmBoundary = false, order: OrderOptions = { monotoneInReplicas: true }): number {
   const target = ladder[ladder.length - 1] as number;
   const maxMemory = candidates.memory[candidates.memory.length - 1] as number;
   const depth = (unknown: number) => Math.ceil(Math.log2(unknown + 1));
@@ -181,6 +240,8 @@ export function estimateRemainingTrials(knowledge: Knowledge, candidates: Candid
     const ownPass = knowledge.measurements().some((m) => m.config.replicas === replicas && m.held >= target);
     if (confirmInferred && replicas !== candidates.replicas[0] && at && !ownPass) left += 1;
   }
+  // the second runs of what the answer rests on so far
+  if (confirmBoundary) left += boundaryToConfirm(knowledge, candidates, ladder, order).length;
   return left;
 }
 

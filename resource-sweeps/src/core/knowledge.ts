@@ -12,6 +12,8 @@ export interface Measurement {
   held: number;
   /** largest step it can hold at most; null when unknown (invalid trial) */
   upper: number | null;
+  /** valid trials merged into this measurement (a boundary confirmation makes it 2); absent: 1 */
+  runs?: number;
 }
 
 export type Status = 'pass' | 'fail' | 'unknown';
@@ -34,6 +36,10 @@ export interface Knowledge {
   status(config: TrialConfig, users: number): Status;
   /** whether the status came from measuring this very configuration */
   isMeasured(config: TrialConfig): boolean;
+  /** its own trials disagree: one held a load another failed (held above upper); undecided between them */
+  isContradicted(config: TrialConfig): boolean;
+  /** bounds from the other configurations only: what a fresh trial of it would start from */
+  boundsFromOthers(config: TrialConfig, order?: OrderOptions): Bounds;
 }
 
 /**
@@ -41,27 +47,37 @@ export interface Knowledge {
  * known to hold when it started above that (from a smaller configuration), and its upper bound.
  * The search records its answers this way and the records are replayed this way.
  */
-export function measurementOf(trial: Measurement, knownHeld: number): Measurement {
-  return { config: trial.config, held: Math.max(trial.held, knownHeld), upper: trial.upper };
+export function measurementOf(trial: Measurement & { valid?: boolean }, knownHeld: number): Measurement {
+  return { config: trial.config, held: Math.max(trial.held, knownHeld), upper: trial.upper, runs: trial.valid === false ? 0 : 1 };
 }
 
-/** Merges attempts at the same configuration: the best lower bound and the tightest known upper bound. */
+/**
+ * Merges attempts at the same configuration: the best lower bound and the tightest known upper
+ * bound. Two valid trials that disagree (one held a load the other failed) leave held above
+ * upper: the configuration is then contradicted, and undecided for the loads in between.
+ */
 function merge(a: Measurement, b: Measurement): Measurement {
   const uppers = [a.upper, b.upper].filter((u): u is number => u !== null);
-  return { config: a.config, held: Math.max(a.held, b.held), upper: uppers.length ? Math.min(...uppers) : null };
+  return { config: a.config, held: Math.max(a.held, b.held), upper: uppers.length ? Math.min(...uppers) : null, runs: (a.runs ?? 1) + (b.runs ?? 1) };
 }
+
+const contradicted = (m: Measurement) => m.upper !== null && m.held > m.upper;
 
 export function createKnowledge(order: OrderOptions): Knowledge {
   const byKey = new Map<string, Measurement>();
 
-  function bounds(config: TrialConfig, override: OrderOptions = order): Bounds {
+  function bounds(config: TrialConfig, override: OrderOptions = order, skipSelf = false): Bounds {
     let lower = 0;
     let upper: number | null = null;
     let lowerFrom: TrialConfig | null = null;
     let upperFrom: TrialConfig | null = null;
-    for (const m of byKey.values()) {
-      if (isAtMost(m.config, config, override) && m.held > lower) {
-        lower = m.held;
+    const self = configKey(config);
+    for (const [key, m] of byKey) {
+      if (skipSelf && key === self) continue;
+      // a contradicted configuration passes on only what both of its runs agree on
+      const held = contradicted(m) ? (m.upper as number) : m.held;
+      if (isAtMost(m.config, config, override) && held > lower) {
+        lower = held;
         lowerFrom = m.config;
       }
       if (m.upper !== null && isAtMost(config, m.config, override) && (upper === null || m.upper < upper)) {
@@ -82,10 +98,19 @@ export function createKnowledge(order: OrderOptions): Knowledge {
     measurements: () => [...byKey.values()],
     bounds,
     isMeasured: (config) => byKey.has(configKey(config)),
+    isContradicted(config) {
+      const own = byKey.get(configKey(config));
+      return own !== undefined && contradicted(own);
+    },
+    boundsFromOthers: (config, override = order) => bounds(config, override, true),
     status(config, users) {
       const own = byKey.get(configKey(config));
-      if (own && own.held >= users) return 'pass';
-      if (own && own.upper !== null && own.upper < users) return 'fail';
+      const held = own !== undefined && own.held >= users;
+      const failed = own !== undefined && own.upper !== null && own.upper < users;
+      // its own runs disagree at this load: neither verdict is trusted
+      if (held && failed) return 'unknown';
+      if (held) return 'pass';
+      if (failed) return 'fail';
       const b = bounds(config);
       const pass = b.lower >= users;
       const fail = b.upper !== null && b.upper < users;

@@ -17,6 +17,7 @@ export function runSearch(options: { plan: SweepPlan; ladder: readonly number[];
     retries: plan.search.retries,
     confirmInferred: plan.search.confirm_inferred,
     rerunFirstStepFailure: plan.search.rerun_first_step_failure,
+    confirmBoundary: plan.search.confirm_boundary,
     oracle: options.oracle,
     signal: options.signal,
   });
@@ -26,5 +27,5 @@ export function runSearch(options: { plan: SweepPlan; ladder: readonly number[];
 export function trialsLeft(plan: SweepPlan, ladder: readonly number[], knowledge: Knowledge): number {
   return plan.search.strategy === 'grid'
     ? gridSize(plan.candidates) - knowledge.measurements().length
-    : estimateRemainingTrials(knowledge, plan.candidates, ladder, plan.search.confirm_inferred);
+    : estimateRemainingTrials(knowledge, plan.candidates, ladder, plan.search.confirm_inferred, plan.search.confirm_boundary, { monotoneInReplicas: plan.search.monotone_in_replicas });
 }

@@ -16,6 +16,8 @@ export interface TrialMeasurements {
   finished: Date;
   /** the load's result; absent when the load never ran (summaryFile: null when it was not written to the run folder) */
   load?: { summary: LoadSummary; summaryFile: string | null };
+  /** the warm-up's load, when it ran (not judged) */
+  warmup?: { summary: LoadSummary; summaryFile: string | null };
   /** why the load never ran */
   failure?: unknown;
   samples: readonly ContainerSample[];
@@ -68,7 +70,24 @@ export function recordTrial(spec: TrialSpec, m: TrialMeasurements): TrialRecord 
       target_url: summary?.target_url ?? m.targetUrl,
       summary_file: m.load?.summaryFile ? path.relative(spec.dir, m.load.summaryFile) : null,
     },
+    ...(m.warmup ? { warmup: warmupOf(spec, m.warmup) } : {}),
+    ...(spec.confirmation ? { confirmation: true } : {}),
     samples_file: m.samplesFile,
     notes,
+  };
+}
+
+function warmupOf(spec: TrialSpec, w: { summary: LoadSummary; summaryFile: string | null }): NonNullable<TrialRecord['warmup']> {
+  const t = w.summary.totals;
+  const step = w.summary.steps[0];
+  return {
+    users: spec.load.warmup(spec.steps)?.step.users ?? 0,
+    offered_rps: step?.offered_rps ?? null,
+    requests: t.requests,
+    rps: t.rps,
+    p95_ms: t.latency_ms.p95,
+    error_rate: t.errors.rate,
+    duration_s: t.duration_s,
+    summary_file: w.summaryFile ? path.relative(spec.dir, w.summaryFile) : null,
   };
 }

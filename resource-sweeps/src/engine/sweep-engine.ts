@@ -97,7 +97,7 @@ export function createSweep(options: SweepOptions): Sweep {
       const steps = load.trialSteps(request.startUsers);
       events.emit('trial:start', { index, attempt: request.attempt, config: request.config, start_users: (steps[0] as TrialStep).users, known_held_users: request.knownHeld, progress: progress() });
       const record = await executor.run(
-        { run_id: meta.run_id, dir: store.dir, index, attempt: request.attempt, config: request.config, plan, load, steps, known_held_users: request.knownHeld },
+        { run_id: meta.run_id, dir: store.dir, index, attempt: request.attempt, config: request.config, plan, load, steps, known_held_users: request.knownHeld, ...(request.confirmation ? { confirmation: true } : {}) },
         {
           phase: (phase, detail = '') => events.emit('trial:phase', { index, phase, detail }),
           load: (payload) => events.emit('trial:load', { index, ...payload }),

@@ -22,6 +22,8 @@ export interface TrialSpec {
   /** the steps this trial runs: from its start up to the target */
   steps: TrialStep[];
   known_held_users: number;
+  /** a boundary confirmation: the second run of a configuration the answer rests on */
+  confirmation?: boolean;
 }
 
 export interface TrialHooks {

@@ -32,8 +32,13 @@ export interface LoadContract {
   ladder: readonly number[];
   /** a trial's steps: from the first ladder step at or above `startUsers` (else the target) up to the target */
   trialSteps(startUsers: number): TrialStep[];
-  /** the load runner's options for a trial's steps */
-  loadOptions(steps: readonly TrialStep[], destination: LoadDestination): LoadOptionsInput;
+  /** the load runner's options for a trial's steps (timing: the plan's ramp and hold unless given) */
+  loadOptions(steps: readonly TrialStep[], destination: LoadDestination, timing?: { rampS: number; holdS: number }): LoadOptionsInput;
+  /**
+   * The warm-up's load (trial.warmup): one step at the trial's first judged step or at the
+   * plan's fixed users, ramped over half the duration and held the rest; null when it is 0 s.
+   */
+  warmup(trial: readonly TrialStep[]): { step: TrialStep; rampS: number; holdS: number } | null;
 }
 
 /** The user counts of the plan's stepped load, e.g. 500, 1000, ... 10000 (the plan schema keeps `to` on the grid). */
@@ -62,14 +67,21 @@ export function createLoadContract(plan: SweepPlan): LoadContract {
       const start = ladder.find((u) => u >= startUsers) ?? target;
       return steps.filter((s) => s.users >= start);
     },
-    loadOptions(trial, destination) {
+    warmup(trial) {
+      const { duration, users } = plan.trial.warmup;
+      const first = trial[0];
+      if (duration <= 0 || first === undefined) return null;
+      const step: TrialStep = users === 'start' ? first : { ...loadSteps({ scenario: load.scenario, startUsers: users, maxUsers: users, stepUsers: 1, rates: [], ...think })[0]!, users };
+      return { step, rampS: duration / 2, holdS: duration / 2 };
+    },
+    loadOptions(trial, destination, timing = { rampS: load.ramp, holdS: load.hold }) {
       const first = trial[0];
       const last = trial[trial.length - 1];
       if (first === undefined || last === undefined) throw new SweepError('SWEEP_ERR_LOAD', 'a trial needs at least one step');
       return {
         ...base,
         target: destination.url,
-        schedule: { startUsers: first.users, maxUsers: last.users, stepUsers: load.users.step, rampS: load.ramp, holdS: load.hold, ...think },
+        schedule: { startUsers: first.users, maxUsers: last.users, stepUsers: load.users.step, ...timing, ...think },
         generator: { runtime: 'docker', cpus: load.generator.cpus, memory: formatMemory(load.generator.memory), network: destination.network, networkOwner: destination.owner },
         outDir: destination.outDir,
         runId: destination.runId,

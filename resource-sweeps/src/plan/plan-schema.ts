@@ -133,6 +133,14 @@ export const SearchSchema = z
      * load it holds warm
      */
     rerun_first_step_failure: z.boolean().default(true),
+    /**
+     * boundary confirmation: once the search has an answer, the minimum and each measured failure
+     * that decided a cheaper configuration run a second time; a configuration whose two runs
+     * disagree is undecided (the report shows both) and the search goes on from there. One
+     * verdict on the boundary comes from one short hold and can flip: this is what a second run
+     * costs (about 5 trials on the default plan) to find out
+     */
+    confirm_boundary: z.boolean().default(true),
   })
   .strict();
 export type Search = z.infer<typeof SearchSchema>;
@@ -140,11 +148,16 @@ export type Search = z.infer<typeof SearchSchema>;
 export const TrialSettingsSchema = z
   .object({
     healthy_timeout: DurationSchema.default(90),
-    /** light load before the first step, not judged: JIT, connection pools, ORT first runs */
+    /**
+     * load before the first judged step, not judged: the trial's generator offers `users` (by
+     * default `start`: the trial's first judged step, so every replica meets its starting load
+     * per replica warm, not cold) for `duration`, ramped up over its first half. JIT, connection
+     * pools and ONNX Runtime's first runs happen here. 0 s: none
+     */
     warmup: z
-      .object({ duration: DurationSchema.default(5), users: positiveInt.default(20) })
+      .object({ duration: DurationSchema.default(6), users: z.union([positiveInt, z.literal('start')]).default('start') })
       .strict()
-      .default({ duration: 5, users: 20 }),
+      .default({ duration: 6, users: 'start' }),
     sample_interval: DurationSchema.default(1),
     /**
      * pin the stack (API replicas, balancer) to the cores the generator is not pinned to (on 2

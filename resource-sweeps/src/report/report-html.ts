@@ -4,7 +4,7 @@
  */
 import type { Summary } from '../summary/summary-schema.js';
 import { buildCharts } from './report-charts.js';
-import { countsLine, methodLine, replicaRows, trialRows } from './report-text.js';
+import { confirmationLine, confirmationRows, countsLine, methodLine, replicaRows, trialRows } from './report-text.js';
 import { escapeXml as esc } from './svg/svg-util.js';
 
 export const PAGE_STYLE = `
@@ -58,6 +58,9 @@ ${htmlTable(replica.head, replica.rows)}
 <h2>CPU and memory against their limits</h2>
 <div class="chart">${charts.cpu}</div>
 <div class="chart">${charts.memory}</div>
+<h2>Boundary confirmation</h2>
+<p>${esc(confirmationLine(s))}</p>
+${s.confirmations?.length ? htmlTable(confirmationRows(s).head, confirmationRows(s).rows, (i) => (s.confirmations?.[i]?.agree ? '' : 'invalid')) : ''}
 <h2>Trials</h2>
 ${htmlTable(trials.head, trials.rows, (i) => (s.trials[i]?.valid ? '' : 'invalid'))}
 <p class="method">Data: summary.json (this page's only input) and results.jsonl (one line per trial) in this folder.</p>

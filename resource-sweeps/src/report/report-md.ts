@@ -1,7 +1,7 @@
 /** report.md: the summary in Markdown, for pull requests and terminals (charts are in report.html). */
 import { formatMemory } from '../plan/units.js';
 import type { Summary } from '../summary/summary-schema.js';
-import { countsLine, methodLine, replicaRows, trialRows } from './report-text.js';
+import { confirmationLine, confirmationRows, countsLine, methodLine, replicaRows, trialRows } from './report-text.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -53,6 +53,11 @@ export function renderMarkdown(s: Summary): string {
     'Bold: the minimum of that replica count. "inferred": not run, implied by a trial of a smaller or larger configuration.',
     '',
     ...s.plan.candidates.replicas.flatMap((r) => [mapTable(s, r), '']),
+    '## Boundary confirmation',
+    '',
+    confirmationLine(s),
+    ...(s.confirmations?.length ? ['', markdownTable(confirmationRows(s).head, confirmationRows(s).rows)] : []),
+    '',
     '## Trials',
     '',
     markdownTable(trials.head, trials.rows),

@@ -37,6 +37,24 @@ export const TrialRecordSchema = z
         summary_file: z.string().nullable(),
       })
       .strict(),
+    /** the load before the first judged step (trial.warmup), not judged; null: none; absent in older runs */
+    warmup: z
+      .object({
+        users: z.number().nonnegative(),
+        offered_rps: z.number().nonnegative().nullable(),
+        requests: z.number().int().nonnegative(),
+        rps: z.number().nonnegative(),
+        p95_ms: z.number().nonnegative(),
+        error_rate: z.number().min(0).max(1),
+        duration_s: z.number().nonnegative(),
+        /** run-folder-relative path of its load summary */
+        summary_file: z.string().nullable(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    /** a boundary confirmation (search.confirm_boundary): the second run of a configuration the answer rests on */
+    confirmation: z.boolean().optional(),
     /** run-folder-relative path of the per-second samples */
     samples_file: z.string().nullable(),
     /** infrastructure problems met on the way (already reflected in the outcome) */

@@ -123,6 +123,8 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
     limit_binding: r.outcome.failed_step?.limit_binding ?? null,
     duration_s: r.duration_s,
     rerun_as: superseded.get(r.index) ?? null,
+    ...(r.confirmation ? { confirmation: true } : {}),
+    warmup: r.warmup ? { users: r.warmup.users, requests: r.warmup.requests, rps: r.warmup.rps, p95_ms: r.warmup.p95_ms, error_rate: r.warmup.error_rate } : null,
     steps: r.outcome.steps.map((s) => ({
       users: s.users,
       pass: s.pass,
@@ -143,14 +145,16 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
   }));
 
   const measured = knowledge.measurements();
+  // a configuration whose own runs disagree counts with what both agree on
+  const agreedHeld = (m: (typeof measured)[number]) => (m.upper !== null && m.held > m.upper ? m.upper : m.held);
   const monotonicity_violations = measured.flatMap((small) =>
     measured
       .filter((large) => !sameConfig(small.config, large.config) && isAtMost(small.config, large.config, { monotoneInReplicas: plan.search.monotone_in_replicas }))
-      .filter((large) => large.upper !== null && small.held > large.upper)
+      .filter((large) => large.upper !== null && agreedHeld(small) > large.upper)
       .map((large) => ({
         smaller: small.config,
         larger: large.config,
-        detail: `${describeConfig(small.config)} held ${small.held} users but ${describeConfig(large.config)} held only ${large.upper}`,
+        detail: `${describeConfig(small.config)} held ${agreedHeld(small)} users but ${describeConfig(large.config)} held only ${large.upper}`,
       })),
   );
 
@@ -183,7 +187,24 @@ export function deriveSummary(options: DeriveSummaryOptions): Summary {
     per_replicas,
     configs,
     trials,
+    confirmations: confirmationsOf(records, superseded, target, knowledge),
     monotonicity_violations,
   };
   return { ...summary, findings: deriveFindings(summary) };
+}
+
+/** Every configuration with a confirmation run: its counted valid runs side by side. */
+function confirmationsOf(records: readonly TrialRecord[], superseded: ReadonlyMap<number, number>, target: number, knowledge: ReturnType<typeof knowledgeFromRecords>): NonNullable<Summary['confirmations']> {
+  const confirmed = new Map<string, TrialConfig>();
+  for (const r of records) if (r.confirmation) confirmed.set(configKey(r.config), r.config);
+  return [...confirmed.values()].map((config) => {
+    const runs = records
+      .filter((r) => sameConfig(r.config, config) && r.outcome.valid && !superseded.has(r.index))
+      .map((r) => {
+        const held = Math.max(r.outcome.held_users, r.known_held_users);
+        const last = r.outcome.steps.at(-1);
+        return { trial_index: r.index, held_users: held, failed_users: r.outcome.failed_step?.users ?? null, pass: held >= target, p95_ms_at_end: last ? last.latency_ms.p95 : null };
+      });
+    return { config, runs, agree: runs.every((x) => x.pass === runs[0]?.pass), status: knowledge.status(config, target) };
+  });
 }

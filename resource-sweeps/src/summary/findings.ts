@@ -4,7 +4,7 @@
  * machine rather than the configuration was the limit. Every number in these sentences is a
  * field of summary.json, so the text can be checked against the data.
  */
-import { describeConfig, type TrialConfig } from '../core/config-space.js';
+import { describeConfig, sameConfig, type TrialConfig } from '../core/config-space.js';
 import type { Reason } from '../core/trial-outcome.js';
 import { formatMemory } from '../plan/units.js';
 import type { Evidence, Findings, Summary } from './summary-schema.js';
@@ -49,7 +49,7 @@ function minimumText(s: SummaryData): string {
   const o = s.plan.objective;
   const objective = `p95 <= ${o.p95_ms} ms${o.p99_ms ? `, p99 <= ${o.p99_ms} ms` : ''}, errors <= ${pct(o.max_error_rate, 1)}${o.allow_oom_kill ? '' : ', no OOM kill'}${o.allow_restarts ? '' : ', no restart'}`;
   if (s.overall) {
-    return `The smallest configuration that held ${users(s.target_users)} users (${objective}) is ${describeConfig(s.overall.config)}, ${total(s.overall)}: ${evidenceText(s.overall)}.`;
+    return `The smallest configuration that held ${users(s.target_users)} users (${objective}) is ${describeConfig(s.overall.config)}, ${total(s.overall)}: ${evidenceText(s.overall)}.${confirmedText(s, s.overall.config)}`;
   }
   if (s.counts.trials > 0 && s.counts.valid === 0) {
     return `No trial was valid, so nothing is known about ${users(s.target_users)} users (${objective}): every trial was ended by the machine, the generator or the infrastructure (see below).`;
@@ -62,6 +62,46 @@ function minimumText(s: SummaryData): string {
     ? ` ${undecided.length} configuration${undecided.length > 1 ? 's' : ''} (${undecided.map((c) => describeConfig(c.config)).join(', ')}) stayed undecided: their trials were ended by the machine or the generator, not by their limits, at about ${users(cut)} users. Above that load this machine cannot answer the question; run the sweep where the generator has its own cores.`
     : '';
   return `No configuration among the candidates was shown to hold ${users(s.target_users)} users (${objective}).${most}${why}`;
+}
+
+/** Whether a second run confirmed the configuration (search.confirm_boundary). */
+function confirmedText(s: SummaryData, config: TrialConfig): string {
+  const c = s.confirmations?.find((x) => sameConfig(x.config, config));
+  if (!c || c.runs.length < 2) return '';
+  return c.agree ? ` A second run agreed (trials ${c.runs.map((r) => `#${r.trial_index}`).join(' and ')}).` : '';
+}
+
+/**
+ * More replicas with the same limits that held no more than fewer replicas: implausible on its
+ * face, so the trial that decided it is quoted (where it started, its warm-up, how it failed and
+ * what its limits and the host were doing) to say from measurements why.
+ */
+export function replicaInversionText(s: SummaryData): string[] {
+  const measured = s.configs.filter((c) => c.measured && c.status !== 'pass');
+  const out: string[] = [];
+  for (const more of measured) {
+    const fewer = s.configs.find((c) => c.measured && c.config.cpus === more.config.cpus && c.config.memory_mib === more.config.memory_mib && c.config.replicas < more.config.replicas && c.held_users >= more.held_users);
+    if (!fewer) continue;
+    const t = s.trials.find((x) => x.index === more.trial_index);
+    const f = more.failure;
+    if (!t || !f) continue;
+    const a = f.at;
+    const warm = t.warmup ? ` after a warm-up at ${users(t.warmup.users)} users (p95 ${ms(t.warmup.p95_ms)}, not judged)` : ' with no warm-up';
+    const limits = a
+      ? `; its replicas used ${a.cpu_pct_of_limit === null ? '?' : `${Math.round(a.cpu_pct_of_limit)} %`} of their summed CPU limit, throttled in ${pct(a.throttled_ratio)} of CFS periods, with the host ${a.host_cpu_pct === null ? '?' : `${Math.round(a.host_cpu_pct)} %`} busy`
+      : '';
+    const why = f.machine_bound
+      ? 'the machine, not the limits, was the bottleneck there'
+      : f.limit_binding
+        ? 'the replicas were at their limits, so the second replica added less capacity than it cost'
+        : f.limit_binding === false
+          ? 'the replicas were below their limits, so something other than the limits (the balancer, the API\'s concurrency) failed first'
+          : 'whether the limits were reached is unknown';
+    out.push(
+      `${describeConfig(more.config)} held no more than ${describeConfig(fewer.config)} (${users(more.held_users)} against ${users(fewer.held_users)} users): its trial #${t.index} started at ${users(t.start_users)} users${warm} and failed at ${users(f.users)} users (${reasonText(f.reasons)})${limits}: ${why}.`,
+    );
+  }
+  return out;
 }
 
 function replicasText(s: SummaryData): string {
@@ -98,6 +138,7 @@ function replicasText(s: SummaryData): string {
   }
   const equalCpu = equalTotalCpuText(s);
   if (equalCpu) sentences.push(equalCpu);
+  sentences.push(...replicaInversionText(s));
   return sentences.join(' ');
 }
 
@@ -220,6 +261,10 @@ function caveats(s: SummaryData): string[] {
   const out: string[] = [];
   if (!s.complete) out.push(`The sweep did not finish (${s.counts.trials} trials so far): resume it with --resume to complete the answer.`);
   for (const v of s.monotonicity_violations) out.push(`Measurements contradict "more resources never hurt": ${v.detail}. Noise or machine contention; repeat those trials before trusting the frontier near them.`);
+  for (const c of (s.confirmations ?? []).filter((x) => !x.agree)) {
+    const runs = c.runs.map((r) => (r.pass ? `trial #${r.trial_index} held ${users(r.held_users)} users` : `trial #${r.trial_index} failed at ${r.failed_users === null ? '?' : users(r.failed_users)} users${r.p95_ms_at_end === null ? '' : ` (p95 ${ms(r.p95_ms_at_end)})`}`));
+    out.push(`Two runs of ${describeConfig(c.config)} disagree at ${users(s.target_users)} users (${runs.join('; ')}): it counts as undecided, neither passing nor failing. A verdict this close to the boundary is chance; a longer hold or a quieter machine decides it.`);
+  }
   if (s.plan.search.monotone_in_replicas) out.push('Results were carried across replica counts on the assumption that more replicas with the same limits never hold less.');
   if (s.machine.loadavg_1m > s.machine.cores * 0.5) out.push(`The machine was already busy when the run started (load average ${s.machine.loadavg_1m.toFixed(2)} on ${s.machine.cores} cores): numbers are preliminary.`);
   return out;

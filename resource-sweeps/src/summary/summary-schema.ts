@@ -87,6 +87,10 @@ export const TrialRowSchema = z
     duration_s: n,
     /** a first-step failure the search ran again from lower (search.rerun_first_step_failure): the index of that re-run, which counts instead */
     rerun_as: z.number().int().nullable().optional(),
+    /** a boundary confirmation: the second run of a configuration the answer rests on */
+    confirmation: z.boolean().optional(),
+    /** the load before its first judged step (not judged); null: none */
+    warmup: z.object({ users: n, requests: z.number().int(), rps: n, p95_ms: n, error_rate: n }).strict().nullable().optional(),
     steps: z.array(
       z
         .object({
@@ -161,6 +165,23 @@ export const SummarySchema = z
     configs: z.array(EvidenceSchema),
     trials: z.array(TrialRowSchema),
     /** measured pairs that contradict "more resources never hurt" */
+    /**
+     * boundary confirmation (search.confirm_boundary): each configuration run a second time, its
+     * counted runs and whether they agree at the target; absent in older summaries
+     */
+    confirmations: z
+      .array(
+        z
+          .object({
+            config: TrialConfigSchema,
+            runs: z.array(z.object({ trial_index: z.number().int(), held_users: n, failed_users: nn, pass: z.boolean(), p95_ms_at_end: nn }).strict()),
+            agree: z.boolean(),
+            /** the status the runs leave it with: pass, fail, or unknown when they disagree */
+            status: z.enum(['pass', 'fail', 'unknown']),
+          })
+          .strict(),
+      )
+      .optional(),
     monotonicity_violations: z.array(z.object({ smaller: TrialConfigSchema, larger: TrialConfigSchema, detail: z.string() }).strict()),
     findings: FindingsSchema,
   })

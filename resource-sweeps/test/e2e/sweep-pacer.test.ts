@@ -40,5 +40,18 @@ test('a sweep whose load is the pacer reports a minimum whose own trial held the
       assert.ok(Math.abs(step.generator.achieved_ratio! - 1) < 0.05 || step.errors.total > 0 || step.latency_ms.p95 > 200, `${trial} step ${step.index}: achieved ${step.generator.achieved_ratio}`);
     }
   }
+  // every trial was warmed at its own first judged step by the pacer, not judged
+  for (const r of records) {
+    assert.equal(r.warmup?.users, r.start_users, `#${r.index}: warm-up at the starting load`);
+    assert.ok((r.warmup?.requests ?? 0) > 0, `#${r.index}: the warm-up sent requests`);
+  }
+  // boundary confirmation: the minimum (and the failure below it, when measured) ran twice, and the summary lines both runs up
+  const confirmed = run.summary.confirmations ?? [];
+  assert.ok(records.some((r) => r.confirmation), 'a confirmation trial ran');
+  assert.ok(confirmed.length >= 1);
+  for (const c of confirmed) {
+    assert.equal(c.runs.length, 2, JSON.stringify(c));
+    assert.equal(c.agree, c.status !== 'unknown', JSON.stringify(c));
+  }
   assert.equal((await leftovers(owner)).length, 0, 'every trial was torn down');
 });

@@ -118,3 +118,22 @@ test('the engine follows the scenario unless given: the pacer for the open model
   assert.equal(error.key, 'load.scenario');
   assert.match(error.format(), /load\.scenario \(line 2\): the pacer offers open-model load only/);
 });
+
+test('the default plan confirms its boundary and warms each trial at its own starting load', async () => {
+  const { createLoadContract } = await import('../../src/plan/load-contract.js');
+  const plan = SweepPlanSchema.parse({});
+  assert.equal(plan.search.confirm_boundary, true);
+  assert.deepEqual(plan.trial.warmup, { duration: 6, users: 'start' });
+  const load = createLoadContract(plan);
+  const steps = load.trialSteps(9_500);
+  const warm = load.warmup(steps);
+  // the warm-up offers what the first judged step will (9,500 users = 5,428.571 req/s), ramped over half of it
+  assert.deepEqual(warm, { step: steps[0], rampS: 3, holdS: 3 });
+  assert.equal(warm?.step.target, 5428.571);
+  const options = load.loadOptions([warm!.step], { url: 'http://lb:8080', network: 'n', owner: 'o', outDir: '/tmp/x', runId: 'r-warm' }, { rampS: warm!.rampS, holdS: warm!.holdS });
+  assert.deepEqual(options.schedule, { startUsers: 9_500, maxUsers: 9_500, stepUsers: 500, rampS: 3, holdS: 3, thinkMinS: 1, thinkMaxS: 2.5 });
+  // a fixed warm-up load, and none at all
+  const fixed = createLoadContract(SweepPlanSchema.parse({ trial: { warmup: { duration: 4, users: 50 } } }));
+  assert.deepEqual(fixed.warmup(steps)?.step, { kind: 'rate', target: 28.571, users: 50 });
+  assert.equal(createLoadContract(SweepPlanSchema.parse({ trial: { warmup: { duration: 0 } } })).warmup(steps), null);
+});

@@ -32,7 +32,8 @@ test('report.md carries the method line, the answers, the map and the trials', (
   assert.match(md, /_Method: pacer, open model \(each step offers the rate its users would: users \/ 1\.75 s mean think time\)/);
   assert.match(md, /\*\*The minimum for 2,000 users\.\*\* The smallest configuration that held 2,000 users/);
   assert.match(md, /\| 256m \| fail \| \*\*pass\*\* \|/);
-  assert.match(md, /\| 0 \| 1 x \(0.5 CPU, 256m\) \| 1 \| 500 \| 500 \| 1,000 \| p95 400 ms > 200 ms/);
+  assert.match(md, /\| 0 \| 1 x \(0.5 CPU, 256m\) \| 1 \| - \| 500 \| 500 \| 1,000 \| p95 400 ms > 200 ms/);
+  assert.match(md, /## Boundary confirmation\n\n/);
 });
 
 test('report.html is one self-contained page: inline SVG charts, no scripts, no remote references', () => {

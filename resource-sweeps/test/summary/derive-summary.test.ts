@@ -134,3 +134,44 @@ test('a first-step failure that was run again from lower does not count: the re-
   assert.equal(find(strict).upper_users, 500);
   assert.equal(strict.trials[1]!.rerun_as, null);
 });
+
+test('confirmations: two runs of the minimum side by side; a disagreement makes it undecided and the report says so with both results', async () => {
+  const { renderMarkdown } = await import('../../src/report/report-md.js');
+  const p = SweepPlanSchema.parse({ load: { users: { from: 500, to: 2000, step: 500 } }, candidates: { replicas: [1], cpus: [0.5, 1], memory: [256] } });
+  const m: RunMeta = { ...meta, plan: p };
+  const base = [
+    makeRecord({ index: 0, plan: p, config: { replicas: 1, cpus: 0.5, memory_mib: 256 }, steps: [...ok([500, 1000]), { users: 1500, p95: 350 }] }),
+    makeRecord({ index: 1, plan: p, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: ok([1500, 2000]), startUsers: 1500, knownHeld: 1000 }),
+  ];
+  const agree = [...base, { ...makeRecord({ index: 2, plan: p, attempt: 2, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: ok([1500, 2000]), startUsers: 1500, knownHeld: 1000 }), confirmation: true }];
+  const s1 = SummarySchema.parse(deriveSummary({ meta: m, records: agree, complete: true, now: new Date('2025-01-01T00:10:00Z') }));
+  assert.equal(s1.overall?.config.cpus, 1);
+  assert.deepEqual(s1.confirmations?.map((c) => [c.agree, c.status, c.runs.map((r) => r.trial_index)]), [[true, 'pass', [1, 2]]]);
+  assert.match(s1.findings.minimum, /A second run agreed \(trials #1 and #2\)\./);
+  assert.match(renderMarkdown(s1), /1 configuration the answer rests on ran a second time; 0 verdicts at 2,000 users flipped\./);
+
+  const flip = [...base, { ...makeRecord({ index: 2, plan: p, attempt: 2, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: [{ users: 1500 }, { users: 2000, p95: 260 }], startUsers: 1500, knownHeld: 1000 }), confirmation: true }];
+  const s2 = SummarySchema.parse(deriveSummary({ meta: m, records: flip, complete: true, now: new Date('2025-01-01T00:10:00Z') }));
+  assert.equal(s2.overall, null, 'no configuration passes for sure');
+  assert.deepEqual(s2.confirmations?.map((c) => [c.agree, c.status, c.runs.map((r) => [r.trial_index, r.pass, r.failed_users])]), [[false, 'unknown', [[1, true, null], [2, false, 2000]]]]);
+  assert.ok(s2.findings.caveats.some((c) => /Two runs of 1 x \(1 CPU, 256m\) disagree at 2,000 users \(trial #1 held 2,000 users; trial #2 failed at 2,000 users \(p95 260 ms\)\): it counts as undecided/.test(c)));
+  const md = renderMarkdown(s2);
+  assert.match(md, /1 verdict at 2,000 users flipped \(1 x \(1 CPU, 256m\): undecided\)/);
+  assert.match(md, /\| 1 x \(1 CPU, 256m\) \| #1: held 2,000; #2: held 1,500, failed at 2,000 \(p95 260 ms\) \| NO \| undecided \(the runs disagree\) \|/);
+  assert.match(md, /\| 2 \| 1 x \(1 CPU, 256m\) \| 2 \(confirmation\) \|/);
+});
+
+test('more replicas holding no more than fewer at the same limits is explained from the deciding trial', () => {
+  const p = SweepPlanSchema.parse({ load: { users: { from: 100, to: 600, step: 100 } }, candidates: { replicas: [1, 2], cpus: [0.1], memory: [256] } });
+  const m: RunMeta = { ...meta, plan: p };
+  const recs = [
+    makeRecord({ index: 0, plan: p, config: { replicas: 1, cpus: 0.1, memory_mib: 256 }, steps: [...ok([100, 200, 300, 400]), { users: 500, p95: 300 }] }),
+    {
+      ...makeRecord({ index: 1, plan: p, config: { replicas: 2, cpus: 0.1, memory_mib: 256 }, steps: [{ users: 500, p95: 220 }], startUsers: 500, knownHeld: 400 }),
+      warmup: { users: 500, offered_rps: null, requests: 900, rps: 300, p95_ms: 95, error_rate: 0, duration_s: 4, summary_file: null },
+    },
+  ];
+  const s = deriveSummary({ meta: m, records: recs, complete: true, now: new Date('2025-01-01T00:10:00Z') });
+  assert.match(s.findings.replicas, /2 x \(0\.1 CPU, 256m\) held no more than 1 x \(0\.1 CPU, 256m\) \(400 against 400 users\): its trial #1 started at 500 users after a warm-up at 500 users \(p95 95 ms, not judged\) and failed at 500 users \(p95 220 ms > 200 ms\); its replicas used \d+ % of their summed CPU limit/);
+  assert.deepEqual(s.trials[1]?.warmup, { users: 500, requests: 900, rps: 300, p95_ms: 95, error_rate: 0 });
+});

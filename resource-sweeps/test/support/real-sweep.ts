@@ -34,12 +34,13 @@ export interface RealSweep {
   phases: string[];
 }
 
-export async function runRealSweep(t: TestContext, docker: Docker, options: { planFile: string; runId: string }): Promise<RealSweep> {
+export async function runRealSweep(t: TestContext, docker: Docker, options: { planFile: string; runId: string; adjust?: (plan: SweepPlan) => SweepPlan }): Promise<RealSweep> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `rs-sweep-${options.runId}-`));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const owner = createSweepOwner();
   t.after(() => removeSweepOwner(docker, owner));
-  const { plan } = await loadPlanFile({ file: options.planFile });
+  const loaded = (await loadPlanFile({ file: options.planFile })).plan;
+  const plan = options.adjust ? options.adjust(loaded) : loaded;
   const store = createRunStore({ dir });
   const files = composeFilesFromEnv();
   const sweep = createSweep({
