@@ -156,8 +156,9 @@ export function boundaryToConfirm(knowledge: Knowledge, candidates: Candidates, 
  */
 async function firstPass(options: SearchOptions, knowledge: Knowledge, line: TrialConfig[], counter: Counter): Promise<number | null> {
   const target = options.ladder[options.ladder.length - 1] as number;
-  // a configuration whose runs disagree is undecided, never run a third time
-  const undecided = new Set<number>(line.flatMap((c, i) => (knowledge.isContradicted(c) && knowledge.status(c, target) === 'unknown' ? [i] : [])));
+  // a configuration already run that is still unknown (its runs disagree, or every try was
+  // invalid) is undecided: no later bisection runs it again (its retries were its chance)
+  const undecided = new Set<number>(line.flatMap((c, i) => (knowledge.isMeasured(c) && knowledge.status(c, target) === 'unknown' ? [i] : [])));
   for (;;) {
     const statuses = line.map((c, i) => (undecided.has(i) ? 'fail' : knowledge.status(c, target)));
     const pass = statuses.indexOf('pass');

@@ -111,7 +111,7 @@ export function createRunStore(options: { dir: string }): RunStore {
       } catch (cause) {
         throw new SweepError('SWEEP_ERR_RUN_CORRUPT', `${RUN_FILE} is not JSON`, { file: metaFile, cause });
       }
-      const parsed = RunMetaSchema.safeParse(value);
+      const parsed = RunMetaSchema.safeParse(asRecorded(value));
       if (!parsed.success) {
         throw new SweepError('SWEEP_ERR_RUN_CORRUPT', `${RUN_FILE} does not match ${RunMetaSchema.shape.schema.value}`, {
           file: metaFile,
@@ -162,4 +162,18 @@ export function createRunStore(options: { dir: string }): RunStore {
       return file;
     },
   };
+}
+
+/**
+ * Search settings added after runs existed, and the value the runs that predate them ran with:
+ * a run.json without the key is read with it off, so resuming or re-reporting such a run replays
+ * the search it really ran (with today's default it would ask for trials it never meant to run).
+ */
+const SEARCH_KEYS_ADDED_LATER = { rerun_first_step_failure: false, confirm_boundary: false } as const;
+
+function asRecorded(value: unknown): unknown {
+  const plan = (value as { plan?: { search?: Record<string, unknown> } } | null)?.plan;
+  if (typeof plan !== 'object' || plan === null) return value;
+  const search = typeof plan.search === 'object' && plan.search !== null ? plan.search : {};
+  return { ...(value as object), plan: { ...plan, search: { ...SEARCH_KEYS_ADDED_LATER, ...search } } };
 }

@@ -124,3 +124,13 @@ test('with confirmation on, 200 random monotone tables without noise still give 
     assert.ok([...perConfig.values()].every((n) => n <= 2), `seed ${seed}`);
   }
 });
+
+test('a configuration whose every try is invalid is run retries + 1 times in the whole search, confirmation rounds included', async () => {
+  const cap = table();
+  const broken = key(2, 0.5, 128);
+  const o = createSyntheticOracle({ capacity: cap, ladder: LADDER, flakyAttempts: (config) => configKey(config) === broken });
+  const out = await frontierSearch(options(o.oracle));
+  assert.equal(o.calls.filter((c) => configKey(c.config) === broken).length, 2, 'one try and one retry, never again');
+  assert.equal(out.knowledge.status({ replicas: 2, cpus: 0.5, memory_mib: 128 }, TARGET), 'unknown');
+  assert.equal(configKey(out.answer.best as TrialConfig), key(2, 0.5, 256));
+});

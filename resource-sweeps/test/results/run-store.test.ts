@@ -70,3 +70,19 @@ test('files written into the run folder replace the old content whole', async (t
   const file = await store.writeFile('summary.json', 'two');
   assert.equal(await readFile(file, 'utf8'), 'two');
 });
+
+test('a run.json from before a search key existed reads with that key off: the search it really ran', async (t) => {
+  const { SweepPlanSchema } = await import('../../src/plan/plan-schema.js');
+  const { RUN_SCHEMA_ID } = await import('../../src/results/trial-record.js');
+  const store = await tempStore(t);
+  const plan = SweepPlanSchema.parse({});
+  const meta = { schema: RUN_SCHEMA_ID, run_id: 'old', created_at: '2026-12-06T20:00:00.000Z', plan_source: 'default', plan, machine: { hostname: 'h', cores: 2, mem_mib: 1, node: 'v20', docker: null, compose: null, loadavg_1m: 0 }, git_commit: null };
+  await store.writeMeta(meta);
+  assert.equal((await store.readMeta()).plan.search.confirm_boundary, true, 'a run that recorded the key keeps it');
+  const { confirm_boundary: _c, rerun_first_step_failure: _r, ...olderSearch } = plan.search;
+  await writeFile(store.resolve('run.json'), JSON.stringify({ ...meta, plan: { ...plan, search: olderSearch } }));
+  const read = await store.readMeta();
+  assert.equal(read.plan.search.confirm_boundary, false);
+  assert.equal(read.plan.search.rerun_first_step_failure, false);
+  assert.equal(read.plan.search.start_above_held, true);
+});
