@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRunStore, RESULTS_FILE } from '../../src/results/run-store.js';
 import { SweepError } from '../../src/errors.js';
+import type { RunMeta } from '../../src/results/trial-record.js';
 import { makeRecord } from '../support/fixtures.js';
 
 async function tempStore(t: { after: (fn: () => Promise<void>) => void }) {
@@ -76,7 +77,7 @@ test('a run.json from before a search key existed reads with that key off: the s
   const { RUN_SCHEMA_ID } = await import('../../src/results/trial-record.js');
   const store = await tempStore(t);
   const plan = SweepPlanSchema.parse({});
-  const meta = { schema: RUN_SCHEMA_ID, run_id: 'old', created_at: '2026-12-06T20:00:00.000Z', plan_source: 'default', plan, machine: { hostname: 'h', cores: 2, mem_mib: 1, node: 'v20', docker: null, compose: null, loadavg_1m: 0 }, git_commit: null };
+  const meta: RunMeta = { schema: RUN_SCHEMA_ID, run_id: 'old', created_at: '2026-12-06T20:00:00.000Z', plan_source: 'default', plan, machine: { hostname: 'h', cores: 2, mem_mib: 1, node: 'v20', docker: null, compose: null, loadavg_1m: 0 }, git_commit: null };
   await store.writeMeta(meta);
   assert.equal((await store.readMeta()).plan.search.confirm_boundary, true, 'a run that recorded the key keeps it');
   const { confirm_boundary: _c, rerun_first_step_failure: _r, ...olderSearch } = plan.search;
