@@ -36,8 +36,6 @@ export interface Knowledge {
   status(config: TrialConfig, users: number): Status;
   /** whether the status came from measuring this very configuration */
   isMeasured(config: TrialConfig): boolean;
-  /** its own trials disagree: one held a load another failed (held above upper); undecided between them */
-  isContradicted(config: TrialConfig): boolean;
   /** bounds from the other configurations only: what a fresh trial of it would start from */
   boundsFromOthers(config: TrialConfig, order?: OrderOptions): Bounds;
 }
@@ -98,10 +96,6 @@ export function createKnowledge(order: OrderOptions): Knowledge {
     measurements: () => [...byKey.values()],
     bounds,
     isMeasured: (config) => byKey.has(configKey(config)),
-    isContradicted(config) {
-      const own = byKey.get(configKey(config));
-      return own !== undefined && contradicted(own);
-    },
     boundsFromOthers: (config, override = order) => bounds(config, override, true),
     status(config, users) {
       const own = byKey.get(configKey(config));
