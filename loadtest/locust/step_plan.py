@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-# The same protocols as loadtest/k6/lib/protocol.ts: our /predict (one row) or MLflow's
-# /invocations (`{"dataframe_records": [row]}`, what `mlflow models serve` takes).
-DEFAULT_PATHS = {"rightsize": "/predict", "mlflow": "/invocations"}
+# The same protocols as loadtest/k6/lib/protocol.ts: our /predict (one row), MLflow's
+# /invocations (`{"dataframe_records": [row]}`, what `mlflow models serve` takes), or the
+# workshop FastAPI server's /predict (the same bare row as ours; only the answer differs).
+DEFAULT_PATHS = {"rightsize": "/predict", "mlflow": "/invocations", "fastapi": "/predict"}
 
 
 def request_body(protocol: str, row: dict) -> bytes:
@@ -131,7 +132,8 @@ def read_config(env: dict[str, str], default_payloads: str) -> Config:
         problems.append(f"RS_PROTOCOL={protocol}: expected one of {', '.join(DEFAULT_PATHS)}")
         protocol = "rightsize"
     path = get("RS_PATH") or DEFAULT_PATHS[protocol]
-    other = next((p for p, route in DEFAULT_PATHS.items() if p != protocol and route == path), None)
+    # another protocol's route that is not this one's own (rightsize and fastapi share /predict)
+    other = next((p for p, route in DEFAULT_PATHS.items() if path != DEFAULT_PATHS[protocol] and route == path), None)
     if other is not None:
         problems.append(f"RS_PATH={path}: {path} is the {other} protocol's route; with protocol {protocol} use {DEFAULT_PATHS[protocol]}")
     config = Config(

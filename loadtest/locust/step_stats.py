@@ -164,19 +164,31 @@ def is_prediction(body: str) -> bool:
     return _is_labelled(doc.get("label"), doc["probabilities"])
 
 
+def is_record_prediction(body: str) -> bool:
+    """One flat record, {label, probability_<class>: p...}: the fastapi protocol's /predict answer."""
+    doc = _parse_object(body)
+    return doc is not None and _is_labelled_record(doc)
+
+
 def is_mlflow_prediction(body: str) -> bool:
     """MLflow's /invocations contract for one row: {"predictions": [{label, probability_<class>...}]}."""
     doc = _parse_object(body)
     predictions = doc.get("predictions") if doc is not None else None
     if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(predictions[0], dict):
         return False
-    record = predictions[0]
-    probabilities = {k[len(PROBABILITY_PREFIX) :]: v for k, v in record.items() if k.startswith(PROBABILITY_PREFIX)}
-    return _is_labelled(record.get("label"), probabilities)
+    return _is_labelled_record(predictions[0])
+
+
+CHECKS = {"rightsize": is_prediction, "mlflow": is_mlflow_prediction, "fastapi": is_record_prediction}
 
 
 def contract_check(protocol: str):
-    return is_mlflow_prediction if protocol == "mlflow" else is_prediction
+    return CHECKS[protocol]
+
+
+def _is_labelled_record(record: dict) -> bool:
+    probabilities = {k[len(PROBABILITY_PREFIX) :]: v for k, v in record.items() if k.startswith(PROBABILITY_PREFIX)}
+    return _is_labelled(record.get("label"), probabilities)
 
 
 def _parse_object(body: str) -> dict | None:

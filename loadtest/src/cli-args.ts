@@ -128,10 +128,14 @@ Load goes only to loopback or to a service on a Docker network this run created.
                               arrival: the same steps as an open model (arrival rates)
                               poisson: Poisson arrivals at each rate of --rates
   --target URL                API base URL, e.g. http://127.0.0.1:8000 (required)
-  --protocol rightsize|mlflow rightsize: POST /predict with one row (default)
+  --protocol rightsize|mlflow|fastapi
+                              rightsize: POST /predict with one row (default)
                               mlflow: POST /invocations with {"dataframe_records": [row]}
                               (mlflow models serve, or our API's /invocations)
-  --path PATH                 the prediction route (default from --protocol: /predict, /invocations)
+                              fastapi: POST /predict with one row, answered by one flat
+                              {label, probability_<class>} record (the rightsize-fastapi image)
+  --path PATH                 the prediction route (default from --protocol: /predict,
+                              /invocations, /predict)
   --start-users N --max-users N --step-users N     default 500 / 10000 / 500
   --ramp S --hold S           each step's linear ramp and hold (default 10 / 60)
   --think-min S --think-max S think time between a user's requests (default 1 / 2.5)

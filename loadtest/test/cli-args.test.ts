@@ -49,6 +49,8 @@ test('--protocol picks the request and its route; --path defaults from it', () =
   assert.deepEqual(pick(parseCliArgs(base).options), { protocol: 'rightsize', path: '/predict' });
   assert.deepEqual(pick(parseCliArgs([...base, '--protocol', 'mlflow']).options), { protocol: 'mlflow', path: '/invocations' });
   assert.deepEqual(pick(parseCliArgs([...base, '--protocol', 'mlflow', '--path', '/model-a/invocations']).options), { protocol: 'mlflow', path: '/model-a/invocations' });
+  assert.deepEqual(pick(parseCliArgs([...base, '--protocol', 'fastapi']).options), { protocol: 'fastapi', path: '/predict' });
+  assert.deepEqual(pick(parseCliArgs([...base, '--protocol', 'fastapi', '--path', '/predict']).options), { protocol: 'fastapi', path: '/predict' });
 });
 
 test('a bad --protocol, or a --path that is the other protocol route, names its flag', () => {
@@ -57,6 +59,10 @@ test('a bad --protocol, or a --path that is the other protocol route, names its 
   assert.throws(
     () => parseCliArgs([...base, '--protocol', 'mlflow', '--path', '/predict']),
     (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: \/predict is the rightsize protocol's route/.test(err.message),
+  );
+  assert.throws(
+    () => parseCliArgs([...base, '--protocol', 'fastapi', '--path', '/invocations']),
+    (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: \/invocations is the mlflow protocol's route; with protocol fastapi/.test(err.message),
   );
   assert.throws(() => parseCliArgs([...base, '--path', '/invocations']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: \/invocations is the mlflow protocol's route/.test(err.message));
   assert.throws(() => parseCliArgs([...base, '--path', 'predict']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--path: /.test(err.message));

@@ -92,20 +92,40 @@ test('the Locust MLflow contract check agrees with the k6 one', () => {
   assert.deepEqual(py, [true, false, false, false, false, false, false]);
 });
 
+test('the Locust fastapi contract check agrees with the k6 one', () => {
+  const bodies = [
+    '{"label":"malignant","probability_benign":0.0006301999092102051,"probability_malignant":0.9993698000907898}',
+    '{"label":"benign","probability_benign":0.6,"probability_malignant":0.6}',
+    '{"label":"other","probability_benign":0.5,"probability_malignant":0.5}',
+    '{"label":"benign","probability_benign":true,"probability_malignant":0}',
+    '{"predictions": [{"label": "benign", "probability_benign": 1, "probability_malignant": 0}]}',
+    '{"label":"malignant","probabilities":{"benign":0.0006,"malignant":0.9994}}',
+    '{"detail":[{"type":"missing","loc":["body","mean radius"],"msg":"Field required"}]}',
+    'not json',
+  ];
+  const py = python(`from step_stats import contract_check\nprint(json.dumps([contract_check("fastapi")(b) for b in ${JSON.stringify(bodies)}]))`);
+  assert.deepEqual(py, bodies.map(contractCheck('fastapi')));
+  assert.deepEqual(py, [true, false, false, false, false, false, false, false]);
+});
+
 test('Locust reads the protocol like k6: bodies wrapped once, route from the protocol, conflicts refused', () => {
   const row = { 'mean radius': 17.99, 'mean texture': 10.38 };
   const py = python(`
 from step_plan import read_config, request_body
 row = ${JSON.stringify(row)}
-out = {"mlflow": request_body("mlflow", row).decode(), "rightsize": request_body("rightsize", row).decode()}
-out["paths"] = [read_config({}, "p.json").path, read_config({"RS_PROTOCOL": "mlflow"}, "p.json").path, read_config({"RS_PROTOCOL": "mlflow", "RS_PATH": "/m/invocations"}, "p.json").path]
-try:
-    read_config({"RS_PROTOCOL": "mlflow", "RS_PATH": "/predict"}, "p.json"); out["conflict"] = None
-except SystemExit as e:
-    out["conflict"] = str(e)
-print(json.dumps(out))`) as { mlflow: string; rightsize: string; paths: string[]; conflict: string | null };
-  assert.deepEqual(JSON.parse(py.mlflow), JSON.parse(requestBody('mlflow', row)));
-  assert.deepEqual(JSON.parse(py.rightsize), JSON.parse(requestBody('rightsize', row)));
-  assert.deepEqual(py.paths, ['/predict', '/invocations', '/m/invocations']);
+out = {p: request_body(p, row).decode() for p in ("mlflow", "rightsize", "fastapi")}
+out["paths"] = [read_config({}, "p.json").path, read_config({"RS_PROTOCOL": "mlflow"}, "p.json").path, read_config({"RS_PROTOCOL": "mlflow", "RS_PATH": "/m/invocations"}, "p.json").path,
+                read_config({"RS_PROTOCOL": "fastapi"}, "p.json").path, read_config({"RS_PROTOCOL": "fastapi", "RS_PATH": "/predict"}, "p.json").path]
+def conflict(env):
+    try:
+        read_config(env, "p.json"); return None
+    except SystemExit as e:
+        return str(e)
+out["conflict"] = conflict({"RS_PROTOCOL": "mlflow", "RS_PATH": "/predict"})
+out["fastapi_conflict"] = conflict({"RS_PROTOCOL": "fastapi", "RS_PATH": "/invocations"})
+print(json.dumps(out))`) as { mlflow: string; rightsize: string; fastapi: string; paths: string[]; conflict: string | null; fastapi_conflict: string | null };
+  for (const p of ['mlflow', 'rightsize', 'fastapi'] as const) assert.deepEqual(JSON.parse(py[p]), JSON.parse(requestBody(p, row)), p);
+  assert.deepEqual(py.paths, ['/predict', '/invocations', '/m/invocations', '/predict', '/predict']);
   assert.match(py.conflict ?? '', /RS_PATH=\/predict: .*rightsize protocol's route/);
+  assert.match(py.fastapi_conflict ?? '', /RS_PATH=\/invocations: .*mlflow protocol's route; with protocol fastapi use \/predict/);
 });

@@ -4,12 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import { SweepError } from './errors.js';
+import { DEFAULT_COMPARE, parseCompareList, type CompareItem } from './plan/compare-targets.js';
 import { parseDuration } from './plan/units.js';
 // the live page's flags; host/token policy is checked when they become options (webOptionsFromArgs)
 import type { ServeArgs } from './web/web-options.js';
 
 export type Command =
-  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; compare: string | null; reports: string | null; runId: string | null; serve?: ServeArgs }
+  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; reports: string | null; runId: string | null; serve?: ServeArgs }
+  | { kind: 'compare'; plan: string | null; quick: boolean; items: CompareItem[]; reports: string | null; runId: string | null }
   | { kind: 'serve'; web: ServeArgs; reports: string | null }
   | { kind: 'plan'; plan: string | null; quick: boolean }
   | { kind: 'report'; run: string; compare: string | null; reports: string | null }
@@ -19,7 +21,8 @@ export type Command =
 
 export const USAGE = `Usage: npm run sweep -- [options]            run a sweep (default plan unless --plan/--quick)
        npm run sweep -- plan [--plan F|--quick]  print the resolved plan as YAML
-       npm run sweep -- report <run> [--compare <run>]   re-render a run's summary and reports
+       npm run sweep -- --compare [targets]      sweep the same plan against several servers, one report
+       npm run sweep -- report <run> [--compare <runs>]   re-render a run's summary and reports
        npm run sweep -- lab --lambda L --mu M [--servers C] [--duration 60s]
        npm run sweep -- cleanup                  remove what crashed sweeps left in Docker
        npm run sweep -- serve [--port N]         the live page and HTTP API: start, watch and stop sweeps
@@ -28,7 +31,11 @@ Options:
   --plan <file>      plan YAML (relative to the current directory)
   --quick            the small plan (resource-sweeps/plans/quick.yaml): minutes, not the workshop
   --resume <run>     continue an interrupted sweep: its folder, or its run id
-  --compare <run>    put this sweep beside another one (folder or run id) in compare-<other>.html
+  --compare [list]   comma-separated targets, each swept with the plan: ${DEFAULT_COMPARE.join(', ')}
+                     (the default list); name=<run> reuses a finished run (folder or id) for that
+                     target. Writes <run-id>/compare.{json,md,html}; each target's sweep is the run
+                     <run-id>-<target> (run the same command again to resume an interrupted one).
+                     With report: the other runs (folders or ids) beside this one
   --reports <dir>    where run folders go (default resource-sweeps/reports)
   --run-id <id>      name of the new run's folder (default <time>-<plan name>)
   --serve            also serve the live page and HTTP API while this sweep runs
@@ -51,11 +58,19 @@ function positiveNumber(value: string | undefined, flag: string): number {
   return n;
 }
 
+/** `--compare` with no list (last, or followed by another flag) means the default targets. */
+function withDefaultCompare(argv: readonly string[]): string[] {
+  const args = [...argv];
+  const i = args.indexOf('--compare');
+  if (i >= 0 && !args.includes('report') && (i === args.length - 1 || (args[i + 1] as string).startsWith('-'))) args.splice(i + 1, 0, DEFAULT_COMPARE.join(','));
+  return args;
+}
+
 export function parseCliArgs(argv: readonly string[]): Command {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: withDefaultCompare(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -107,7 +122,12 @@ export function parseCliArgs(argv: readonly string[]): Command {
     if (v.plan && v.quick) fail('--plan and --quick are alternatives: give one', '--quick');
     if (v.resume && (v.plan || v.quick || v['run-id'])) fail('--resume continues a run with the plan it started with: drop --plan/--quick/--run-id', '--resume');
     if (v['run-id'] !== undefined && !/^[A-Za-z0-9][\w.-]*$/.test(v['run-id'])) fail('--run-id may use letters, digits, ".", "_" and "-"', '--run-id');
-    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, compare: v.compare ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null, ...(v.serve ? { serve: serveArgs() } : {}) };
+    if (v.compare !== undefined) {
+      if (v.resume) fail('--compare resumes by itself: run the same --compare command with the same --run-id again', '--resume');
+      if (v.serve) fail('--compare runs several sweeps one after the other; the live page follows one sweep: drop --serve', '--serve');
+      return { kind: 'compare', plan: v.plan ?? null, quick: v.quick ?? false, items: parseCompareList(v.compare), reports: v.reports ?? null, runId: v['run-id'] ?? null };
+    }
+    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null, ...(v.serve ? { serve: serveArgs() } : {}) };
   }
   if (positionals.length > (sub === 'report' ? 2 : 1)) fail(`unexpected argument "${positionals[positionals.length - 1]}"`);
   switch (sub) {

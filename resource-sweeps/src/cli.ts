@@ -5,7 +5,7 @@
  * at once), prints progress from the engine's events, and maps errors to one clear message and
  * an exit code.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { createDocker } from '@rightsize/compose/docker';
@@ -18,7 +18,10 @@ import { isSearchComplete } from './engine/replay.js';
 import { createSweepFactory } from './engine/sweep-factory.js';
 import { isSweepError } from './errors.js';
 import { runLab, renderLabMarkdown } from './lab/run-lab.js';
-import { renderCompareHtml, renderCompareMarkdown } from './report/compare.js';
+import { SweepError } from './errors.js';
+import { COMPARE_TARGETS, planForTarget } from './plan/compare-targets.js';
+import { renderComparisonHtml, renderComparisonMarkdown } from './report/compare.js';
+import { buildCompareDoc, type CompareEntry } from './summary/compare-doc.js';
 import { writeReports } from './report/write-reports.js';
 import { createRunStore, type RunStore } from './results/run-store.js';
 import { locateRun, makeRunId, reportsRoot, resolvePlan, resolveRunDir } from './run-setup.js';
@@ -38,10 +41,91 @@ async function summaryOf(store: RunStore): Promise<Summary> {
   return deriveSummary({ meta, records, complete: await isSearchComplete(meta, records), now: new Date() });
 }
 
-async function writeCompare(store: RunStore, summary: Summary, other: string, root: string): Promise<string[]> {
-  const otherSummary = await summaryOf(createRunStore({ dir: await resolveRunDir(other, root) }));
-  const name = `compare-${otherSummary.run_id}`;
-  return [await store.writeFile(`${name}.md`, renderCompareMarkdown(summary, otherSummary)), await store.writeFile(`${name}.html`, renderCompareHtml(summary, otherSummary))];
+/** A reused run's name in a comparison: the comparison target its image is, else its run id. */
+function entryName(summary: Summary, taken: ReadonlySet<string>): string {
+  const preset = Object.values(COMPARE_TARGETS).find((t) => t.target.image === summary.plan.target.image);
+  return preset && !taken.has(preset.name) ? preset.name : summary.run_id;
+}
+
+/** compare.json, compare.md and compare.html (under `base`) in `store`; returns the files. */
+async function writeComparison(store: RunStore, base: string, id: string, entries: CompareEntry[], reference: string): Promise<string[]> {
+  const doc = buildCompareDoc({ id, entries, reference });
+  const summaries = new Map(entries.map((e) => [e.name, e.summary]));
+  return [
+    await store.writeFile(`${base}.json`, `${JSON.stringify(doc, null, 2)}\n`),
+    await store.writeFile(`${base}.md`, renderComparisonMarkdown(doc, summaries)),
+    await store.writeFile(`${base}.html`, renderComparisonHtml(doc, summaries)),
+  ];
+}
+
+/** `report <run> --compare a,b`: the other runs beside this one, in compare-<others>.{json,md,html} of this run. */
+async function writeCompare(store: RunStore, summary: Summary, others: string, root: string): Promise<string[]> {
+  const entries: CompareEntry[] = [{ name: entryName(summary, new Set()), summary, reused: true }];
+  for (const other of others.split(',').map((o) => o.trim()).filter(Boolean)) {
+    const s = await summaryOf(createRunStore({ dir: await resolveRunDir(other, root) }));
+    entries.push({ name: entryName(s, new Set(entries.map((e) => e.name))), summary: s, reused: true });
+  }
+  const name = `compare-${entries.slice(1).map((e) => e.summary.run_id).join('-')}`.slice(0, 120);
+  return writeComparison(store, name, summary.run_id, entries, entries[0]?.name ?? '');
+}
+
+/**
+ * `--compare`: the same plan against each target, one sweep after the other (the machine has room
+ * for one), then one report. Each target's sweep is its own run folder <id>-<target>; running the
+ * command again with the same --run-id resumes an interrupted one and reuses finished ones, so a
+ * stop loses nothing measured. The comparison is rewritten after every target.
+ */
+async function runCompare(cmd: Extract<Command, { kind: 'compare' }>): Promise<number> {
+  const root = reportsRoot(cmd.reports);
+  const { plan, source } = await resolvePlan(cmd);
+  const id = cmd.runId ?? makeRunId(`compare-${plan.name}`);
+  const store = createRunStore({ dir: path.join(root, id) });
+  const reference = cmd.items.find((i) => i.name === 'rightsize')?.name ?? (cmd.items[0]?.name as string);
+  // everything that can be refused is refused before the first trial: reused runs, images
+  const reused = new Map<string, string>();
+  for (const item of cmd.items) if (item.run) reused.set(item.name, await resolveRunDir(item.run, root));
+  const docker = createDocker();
+  const ports = createDockerSweepPorts({ docker });
+  await ports.requireEngine();
+  for (const item of cmd.items) {
+    if (item.run || !item.preset) continue;
+    const image = item.preset.target.image;
+    if (!(await ports.imagePresent(image))) throw new SweepError('SWEEP_ERR_STACK_UP', `image ${image} (compare target ${item.name}) is not present`, { key: '--compare', hint: 'build it with `npm run images -- --offline` (no registry is reachable to pull from), or drop the target from --compare' });
+  }
+  const factory = createSweepFactory({ ports, imageKey: 'target.image' });
+  const controller = interruptible();
+  const entries: CompareEntry[] = [];
+  let files: string[] = [];
+  let stopped = false;
+  for (const item of cmd.items) {
+    const reusedDir = reused.get(item.name);
+    if (reusedDir) {
+      entries.push({ name: item.name, summary: await summaryOf(createRunStore({ dir: reusedDir })), reused: true });
+      continue;
+    }
+    if (!item.preset) continue;
+    const runId = `${id}-${item.name}`;
+    const dir = path.join(root, runId);
+    const exists = (await stat(dir).catch(() => null))?.isDirectory() ?? false;
+    out.write(`\n== ${item.name}: ${item.preset.target.image} (${exists ? 'resumed' : 'new'} run ${runId})\n`);
+    const prepared = await factory(exists ? { kind: 'resume', dir } : { kind: 'new', plan: planForTarget(plan, item.preset), source: `${source}, compare target ${item.name}`, runId, dir }, controller.signal);
+    const detach = attachTerminalProgress(prepared.sweep.events, { out, live: Boolean(out.isTTY) && !getSweepEnv().NO_COLOR });
+    try {
+      const result = await prepared.sweep.run();
+      entries.push({ name: item.name, summary: result.summary, reused: false });
+      stopped = result.stopped;
+    } finally {
+      detach();
+      await prepared.dispose().catch(() => undefined);
+    }
+    files = await writeComparison(store, 'compare', id, entries, reference);
+    if (stopped) break;
+  }
+  if (entries.length > 0) files = await writeComparison(store, 'compare', id, entries, reference);
+  const doc = buildCompareDoc({ id, entries, reference });
+  out.write(`\n${doc.findings.join('\n')}\n\nreports:\n${files.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
+  if (stopped) out.write(`\nstopped; continue with the same command and --run-id ${id}\n`);
+  return stopped ? 130 : 0;
 }
 
 function interruptible(controller = new AbortController()): AbortController {
@@ -74,8 +158,7 @@ async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number>
     web?.follow(running);
     const result = await running;
     detach();
-    const extra = cmd.compare ? await writeCompare(createRunStore({ dir }), result.summary, cmd.compare, root) : [];
-    out.write(`\n${result.summary.findings.minimum}\n\nreports:\n${[...result.files, ...extra].map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
+    out.write(`\n${result.summary.findings.minimum}\n\nreports:\n${result.files.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
     if (result.stopped) out.write(`\nstopped; continue with: npm run sweep -- --resume ${path.relative(process.cwd(), dir)}\n`);
     await prepared.dispose().catch(() => undefined);
     await web?.linger(out);
@@ -95,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'run':
       return runSweep(cmd);
+    case 'compare':
+      return runCompare(cmd);
     case 'plan': {
       const { plan, source } = await resolvePlan(cmd);
       out.write(`# resolved plan (${source}); durations in seconds, memory in MiB\n${stringify(plan)}`);

@@ -15,7 +15,7 @@ function argsError(argv: string[]): SweepError {
 }
 
 test('no arguments run the default plan', () => {
-  assert.deepEqual(parseCliArgs([]), { kind: 'run', plan: null, quick: false, resume: null, compare: null, reports: null, runId: null });
+  assert.deepEqual(parseCliArgs([]), { kind: 'run', plan: null, quick: false, resume: null, reports: null, runId: null });
 });
 
 test('--plan, --quick, --resume and --compare are read', () => {
@@ -23,6 +23,26 @@ test('--plan, --quick, --resume and --compare are read', () => {
   assert.equal((parseCliArgs(['--quick']) as { quick: boolean }).quick, true);
   assert.equal((parseCliArgs(['--resume', 'reports/x']) as { resume: string }).resume, 'reports/x');
   assert.deepEqual(parseCliArgs(['report', 'run-a', '--compare', 'run-b']), { kind: 'report', run: 'run-a', compare: 'run-b', reports: null });
+});
+
+test('--compare alone sweeps ours and the two peers; a list names targets and reuses runs', () => {
+  const all = parseCliArgs(['--compare', '--quick']);
+  assert.equal(all.kind, 'compare');
+  assert.deepEqual(all.kind === 'compare' && all.items.map((i) => [i.name, i.preset?.target.image ?? null, i.run]), [
+    ['rightsize', 'rightsize-api:latest', null],
+    ['mlflow-serve', 'rightsize-mlflow-serve:latest', null],
+    ['fastapi', 'rightsize-fastapi:latest', null],
+  ]);
+  const some = parseCliArgs(['--compare', 'rightsize=20261207-default,mlflow-serve', '--run-id', 'cmp']);
+  assert.deepEqual(some.kind === 'compare' && some.items.map((i) => [i.name, i.run]), [
+    ['rightsize', '20261207-default'],
+    ['mlflow-serve', null],
+  ]);
+  assert.equal(some.kind === 'compare' && some.runId, 'cmp');
+  assert.match(argsError(['--compare', 'rightsize,rightsize']).message, /names "rightsize" twice/);
+  assert.match(argsError(['--compare', 'a,,b']).message, /empty item/);
+  assert.match(argsError(['--compare', '--resume', 'x']).message, /resumes by itself/);
+  assert.equal(argsError(['--compare', 'Bad=x']).key, '--compare');
 });
 
 test('lab takes lambda, mu, servers and a duration', () => {

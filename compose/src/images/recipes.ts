@@ -66,6 +66,9 @@ export const API_INPUTS = [
 /** The mlflow-serve image copies these besides its Dockerfile (checked against its COPY lines). */
 export const MLFLOW_SERVE_INPUTS = ['compose/images/mlflow-serve/serve.sh', 'model/artifacts/breast-cancer-gbt'];
 
+/** The fastapi image copies these besides its Dockerfile (checked against its COPY lines); the model comes with its parent. */
+export const FASTAPI_INPUTS = ['compose/images/fastapi/app.py', 'compose/images/fastapi/serve.sh'];
+
 export function defineRecipes(opts: { apiVersion: string; modelVersion: string }): Recipe[] {
   const raw: z.input<typeof RecipeSchema>[] = [
     { id: 'debian', tags: [`debian:${V.debianSuite}-slim`], thirdParty: true, kind: 'debootstrap', versions: { suite: V.debianSuite, variant: 'minbase' }, timeoutMs: 10 * 60_000 },
@@ -156,6 +159,21 @@ export function defineRecipes(opts: { apiVersion: string; modelVersion: string }
       dockerfile: 'compose/images/mlflow-serve/Dockerfile',
       context: { repo: '.' },
       inputs: MLFLOW_SERVE_INPUTS,
+      versions: { model: opts.modelVersion, mlflow: V.mlflow },
+      oci: true,
+    },
+    {
+      // the FastAPI + uvicorn server an ML workshop writes around the model: a peer of the API
+      id: 'fastapi',
+      tags: [`rightsize-fastapi:${opts.modelVersion}`, 'rightsize-fastapi:latest'],
+      thirdParty: false,
+      parents: ['mlflow-serve'],
+      kind: 'dockerfile',
+      dockerfile: 'compose/images/fastapi/Dockerfile',
+      context: { repo: '.' },
+      inputs: FASTAPI_INPUTS,
+      // FROM the parent's own tag, not :latest (which another build may have moved)
+      buildArgs: { BASE_IMAGE: `rightsize-mlflow-serve:${opts.modelVersion}` },
       versions: { model: opts.modelVersion, mlflow: V.mlflow },
       oci: true,
     },

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { API_INPUTS, MLFLOW_SERVE_INPUTS, PUBLISHED_NAMESPACE, defineRecipes, planOrder } from '../../src/images/recipes.js';
+import { API_INPUTS, FASTAPI_INPUTS, MLFLOW_SERVE_INPUTS, PUBLISHED_NAMESPACE, defineRecipes, planOrder } from '../../src/images/recipes.js';
 import { REPO_ROOT } from '../../src/images/repo-info.js';
 
 const recipes = defineRecipes({ apiVersion: '0.1.0', modelVersion: '0.1.0' });
@@ -15,7 +15,7 @@ test('offline builds every stand-in before the images built FROM it', () => {
 });
 
 test('without --offline only our own images are built (bases come from a registry)', () => {
-  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'mlflow-serve', 'api']);
+  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'mlflow-serve', 'fastapi', 'api']);
 });
 
 test('--only brings the parents it needs when offline, and nothing else', () => {
@@ -46,6 +46,21 @@ test('the mlflow-serve image hash covers every file its Dockerfile copies from t
   for (const src of sources) {
     assert.ok(MLFLOW_SERVE_INPUTS.some((input) => src === input || src.startsWith(`${input}/`)), `${src} is a recipe input`);
   }
+});
+
+test('the fastapi image hash covers every file its Dockerfile copies from the context', async () => {
+  const sources = await copiedSources('compose/images/fastapi/Dockerfile');
+  assert.ok(sources.length >= 2, 'found the COPY lines');
+  for (const src of sources) {
+    assert.ok(FASTAPI_INPUTS.some((input) => src === input || src.startsWith(`${input}/`)), `${src} is a recipe input`);
+  }
+});
+
+test('the fastapi image is built FROM the mlflow-serve tag its recipe hashes', () => {
+  const fastapi = recipes.find((r) => r.id === 'fastapi')!;
+  const parent = recipes.find((r) => r.id === 'mlflow-serve')!;
+  assert.deepEqual(fastapi.parents, ['mlflow-serve']);
+  assert.equal(fastapi.buildArgs.BASE_IMAGE, parent.tags[0]);
 });
 
 /** `${VAR:-default}` -> default; a literal stays as it is. */

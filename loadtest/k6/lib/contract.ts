@@ -3,6 +3,7 @@
  * - `rightsize` (`POST /predict`): `{label, probabilities: {class: p}}`;
  * - `mlflow` (`POST /invocations`): `{"predictions": [{label, probability_<class>: p, ...}]}`,
  *   one record per row sent (what `mlflow models serve` answers for this model's ONNX outputs).
+ * - `fastapi` (`POST /predict` of rightsize-fastapi): that record alone, unwrapped.
  * Deliberately structural (a label among the model's classes, probabilities in [0, 1] that sum
  * to 1) rather than a value comparison: parity with scikit-learn is the API's own test; here
  * we only catch a server that answers 200 with the wrong thing under load.
@@ -17,6 +18,12 @@ export function isPrediction(body: unknown): boolean {
   return isLabelled(label, probabilities as Record<string, unknown>);
 }
 
+/** One flat record, `{label, probability_<class>: p, ...}` (the fastapi protocol's answer). */
+export function isRecordPrediction(body: unknown): boolean {
+  const doc = parseObject(body);
+  return doc !== null && isLabelledRecord(doc);
+}
+
 /** MLflow's envelope around exactly one record (the load sends one row per request). */
 export function isMlflowPrediction(body: unknown): boolean {
   const doc = parseObject(body);
@@ -24,16 +31,17 @@ export function isMlflowPrediction(body: unknown): boolean {
   const { predictions } = doc as { predictions?: unknown };
   if (!Array.isArray(predictions) || predictions.length !== 1) return false;
   const record = predictions[0] as unknown;
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return false;
-  const probabilities: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
-    if (key.startsWith(PROBABILITY_PREFIX)) probabilities[key.slice(PROBABILITY_PREFIX.length)] = value;
-  }
-  return isLabelled((record as { label?: unknown }).label, probabilities);
+  return record !== null && typeof record === 'object' && !Array.isArray(record) && isLabelledRecord(record);
 }
 
+const CHECKS: Readonly<Record<Protocol, (body: unknown) => boolean>> = Object.freeze({
+  rightsize: isPrediction,
+  mlflow: isMlflowPrediction,
+  fastapi: isRecordPrediction,
+});
+
 export function contractCheck(protocol: Protocol): (body: unknown) => boolean {
-  return protocol === 'mlflow' ? isMlflowPrediction : isPrediction;
+  return CHECKS[protocol];
 }
 
 /** the per-class output columns of the model's ONNX graph, as MLflow names them */
@@ -47,6 +55,14 @@ function parseObject(body: unknown): object | null {
   } catch {
     return null;
   }
+}
+
+function isLabelledRecord(record: object): boolean {
+  const probabilities: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
+    if (key.startsWith(PROBABILITY_PREFIX)) probabilities[key.slice(PROBABILITY_PREFIX.length)] = value;
+  }
+  return isLabelled((record as { label?: unknown }).label, probabilities);
 }
 
 function isLabelled(label: unknown, probabilities: Record<string, unknown>): boolean {

@@ -3,7 +3,8 @@
  * with its owner, so the runner's target guard accepts `http://api:8000` there), published on
  * loopback so the test can read /metrics. Clean-up by label is registered next to setup.
  * `startMlflowServe` does the same for `mlflow models serve` (rightsize-mlflow-serve), which has
- * no /metrics: its requests are counted from uvicorn's access log.
+ * no /metrics: its requests are counted from uvicorn's access log; `startFastapi` likewise for
+ * the workshop FastAPI server (rightsize-fastapi).
  */
 import type { TestContext } from 'node:test';
 import { createDocker, type Docker } from '@rightsize/compose/docker';
@@ -14,6 +15,7 @@ export const K6_IMAGE = 'grafana/k6:1.8.1';
 export const LOCUST_IMAGE = 'locustio/locust:2.47.0';
 export const PACER_IMAGE = 'node:24-bookworm-slim';
 export const MLFLOW_SERVE_IMAGE = 'rightsize-mlflow-serve:latest';
+export const FASTAPI_IMAGE = 'rightsize-fastapi:latest';
 
 export interface ApiUnderTest {
   docker: Docker;
@@ -35,10 +37,17 @@ export async function startApi(t: TestContext, prefix: string, opts: { route?: s
 
 /** `mlflow models serve` on the same model; predictCount() counts POST /invocations in its access log. */
 export async function startMlflowServe(t: TestContext, prefix: string): Promise<ApiUnderTest> {
-  return startServer(t, prefix, MLFLOW_SERVE_IMAGE, async (docker, id) => {
-    const { stdout, stderr } = await docker.logs(id);
-    return `${stdout}\n${stderr}`.split('\n').filter((l) => l.includes('"POST /invocations HTTP/1.1" ')).length;
-  });
+  return startServer(t, prefix, MLFLOW_SERVE_IMAGE, (docker, id) => accessLogCount(docker, id, '/invocations'));
+}
+
+/** The workshop FastAPI server on the same model; predictCount() counts POST /predict in uvicorn's access log. */
+export async function startFastapi(t: TestContext, prefix: string): Promise<ApiUnderTest> {
+  return startServer(t, prefix, FASTAPI_IMAGE, (docker, id) => accessLogCount(docker, id, '/predict'));
+}
+
+async function accessLogCount(docker: Docker, id: string, route: string): Promise<number> {
+  const { stdout, stderr } = await docker.logs(id);
+  return `${stdout}\n${stderr}`.split('\n').filter((l) => l.includes(`"POST ${route} HTTP/1.1" `)).length;
 }
 
 type Counter = (docker: Docker, id: string, hostUrl: string) => Promise<number>;

@@ -1,118 +1,175 @@
 /**
- * Two sweeps side by side (ours against another image such as `mlflow models serve` on the same
- * model, or two versions of ours): their answers, their minimum per replica count, and the load
- * each configuration held in both, as tables and charts. Pure over two summaries.
+ * Several sweeps side by side (ours against `mlflow models serve` and the workshop's FastAPI
+ * server on the same model and plan, or two versions of ours): renderings of compare.json
+ * (summary/compare-doc.ts) as Markdown and HTML with charts: the minimum per target and its CPU
+ * and memory against ours, the largest load each held at equal (replicas, CPU) limits, CPU per
+ * request, and p95 against users at each target's minimum. Pure.
  */
-import { compareCost, configKey, describeConfig, type TrialConfig } from '../core/config-space.js';
-import { evidenceText, users } from '../summary/findings.js';
-import type { Evidence, Summary } from '../summary/summary-schema.js';
+import { configKey, describeConfig } from '../core/config-space.js';
+import { ratioText, type CompareDoc } from '../summary/compare-doc.js';
+import { users } from '../summary/findings.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { htmlTable, PAGE_STYLE } from './report-html.js';
 import { markdownTable } from './report-md.js';
 import { methodLine } from './report-text.js';
 import { renderLineChart } from './svg/line-chart.js';
 import { escapeXml as esc, formatNumber, niceTicks, PALETTE, text } from './svg/svg-util.js';
 
-const label = (s: Summary) => `${s.run_id} (${s.plan.target.image})`;
+type Held = CompareDoc['equal_limits'][number]['held'][string];
 
-function heldCell(e: Evidence | undefined, target: number): string {
-  if (!e) return 'not in plan';
-  if (!e.measured && e.status === 'unknown') return 'not run';
-  const v = e.status === 'pass' ? `${users(target)}+` : e.upper_users === null ? `>= ${users(e.held_users)}` : users(e.held_users);
-  return `${v}${e.measured ? '' : ' (inferred)'}`;
+function heldCell(h: Held, targetUsers: number): string {
+  if (!h) return 'not run';
+  const v = h.status === 'pass' ? `${users(targetUsers)}+` : h.status === 'unknown' ? `>= ${users(h.users)} (undecided)` : users(h.users);
+  return `${v} at ${h.memory_mib}m${h.measured ? '' : ' (inferred)'}`;
 }
 
-export function compareRows(a: Summary, b: Summary) {
-  const replicas = [...new Set([...a.per_replicas, ...b.per_replicas].map((r) => r.replicas))].sort((x, y) => x - y);
-  const minima = replicas.map((r) => {
-    const ra = a.per_replicas.find((x) => x.replicas === r);
-    const rb = b.per_replicas.find((x) => x.replicas === r);
-    const show = (x: typeof ra, s: Summary) => (!x ? 'not in plan' : x.best ? describeConfig(x.best.config) : `none (most held ${users(x.max_held?.held_users ?? 0)} of ${users(s.target_users)})`);
-    return [String(r), show(ra, a), show(rb, b)];
+const limitText = (r: { replicas: number; cpus: number }) => `${r.replicas} x ${r.cpus} CPU`;
+
+function targetRows(doc: CompareDoc): { head: string[]; rows: string[][] } {
+  const head = ['target', 'image', 'minimum', 'CPU / memory in total', 'CPU vs ' + doc.reference, 'memory vs ' + doc.reference, 'API CPU per request', 'most held', 'trials', 'run'];
+  const rows = doc.targets.map((t) => {
+    const v = t.versus_reference;
+    return [
+      t.name,
+      t.image,
+      t.minimum ? t.minimum.text : 'none in its grid',
+      t.minimum ? `${t.minimum.total_cpus} CPU / ${t.minimum.total_memory_mib} MiB` : '-',
+      v ? ratioText(v.cpu, 'CPU') : 'reference',
+      v ? ratioText(v.memory, 'memory') : 'reference',
+      t.cpu_us_per_request ? `${t.cpu_us_per_request.median.toLocaleString('en-US')} µs${v?.cpu_per_request ? ` (${v.cpu_per_request}x)` : ''}` : '-',
+      t.most_held ? `${users(t.most_held.users)} (${describeConfig(t.most_held.config)})` : '-',
+      String(t.trials),
+      `${t.run_id}${t.reused ? ' (reused)' : ''}${t.complete ? '' : ' (incomplete)'}`,
+    ];
   });
-  const keys = new Map<string, TrialConfig>();
-  for (const e of [...a.configs, ...b.configs]) if (e.measured) keys.set(configKey(e.config), e.config);
-  const held = [...keys.values()].sort(compareCost).map((c) => {
-    const ea = a.configs.find((e) => configKey(e.config) === configKey(c));
-    const eb = b.configs.find((e) => configKey(e.config) === configKey(c));
-    return { config: c, a: ea, b: eb, row: [describeConfig(c), heldCell(ea, a.target_users), heldCell(eb, b.target_users)] };
-  });
-  return { minima, held };
+  return { head, rows };
 }
 
-/** Grouped horizontal bars: users held per configuration, one bar per run. */
-function pairedBars(a: Summary, b: Summary, rows: ReturnType<typeof compareRows>['held']): string {
+function equalRows(doc: CompareDoc): { head: string[]; rows: string[][] } {
+  return {
+    head: ['limits per replica', ...doc.targets.map((t) => t.name)],
+    rows: doc.equal_limits.map((r) => [limitText(r), ...doc.targets.map((t) => heldCell(r.held[t.name] ?? null, doc.target_users))]),
+  };
+}
+
+/** Grouped horizontal bars: users held at each (replicas, CPU) limit, one bar per target. */
+function groupedBars(doc: CompareDoc): string {
+  const n = Math.max(1, doc.targets.length);
   const width = 720;
-  const barH = 10;
-  const margin = { left: 170, right: 24, top: 40, bottom: 40 };
-  const height = margin.top + Math.max(1, rows.length) * (2 * barH + 8) + margin.bottom;
-  const max = niceTicks(0, 1.12 * Math.max(a.target_users, b.target_users, 1), 6);
-  const top = max[max.length - 1] as number;
+  const barH = 9;
+  const group = n * barH + 8;
+  const margin = { left: 120, right: 24, top: 44, bottom: 40 };
+  const height = margin.top + Math.max(1, doc.equal_limits.length) * group + margin.bottom;
+  const ticks = niceTicks(0, 1.12 * Math.max(doc.target_users, 1), 6);
+  const top = ticks[ticks.length - 1] as number;
   const sx = (v: number) => margin.left + (v / top) * (width - margin.left - margin.right);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="users held, both runs">`];
-  parts.push(text(width / 2, 16, 'Largest load held per configuration', 'text-anchor="middle" font-size="13" font-weight="bold"'));
-  [a, b].forEach((s, i) => {
-    parts.push(`<rect x="${margin.left + i * 260}" y="24" width="12" height="10" fill="${PALETTE[i]}"/>`);
-    parts.push(text(margin.left + i * 260 + 16, 33, label(s)));
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="users held at equal limits, every target">`];
+  parts.push(text(width / 2, 16, 'Largest load held at equal limits (users)', 'text-anchor="middle" font-size="13" font-weight="bold"'));
+  doc.targets.forEach((t, i) => {
+    parts.push(`<rect x="${margin.left + i * 180}" y="26" width="12" height="10" fill="${PALETTE[i % PALETTE.length]}"/>`);
+    parts.push(text(margin.left + i * 180 + 16, 35, t.name));
   });
-  for (const t of max) parts.push(text(sx(t), height - margin.bottom + 14, formatNumber(t), 'text-anchor="middle" fill="#444"'));
-  rows.forEach((r, i) => {
-    const y = margin.top + i * (2 * barH + 8);
-    parts.push(text(margin.left - 6, y + barH + 4, describeConfig(r.config), 'text-anchor="end"'));
-    [r.a, r.b].forEach((e, j) => {
-      if (!e || (!e.measured && e.status === 'unknown')) return;
-      parts.push(`<rect x="${margin.left}" y="${y + j * barH}" width="${Math.max(1, sx(e.held_users) - margin.left).toFixed(1)}" height="${barH - 1}" fill="${PALETTE[j]}" fill-opacity="${e.measured ? 0.9 : 0.35}"><title>${esc(`${label(j ? b : a)}: ${heldCell(e, (j ? b : a).target_users)}`)}</title></rect>`);
+  parts.push(`<line x1="${sx(doc.target_users).toFixed(1)}" x2="${sx(doc.target_users).toFixed(1)}" y1="${margin.top - 4}" y2="${height - margin.bottom}" stroke="#888" stroke-dasharray="4 3"/>`);
+  for (const t of ticks) parts.push(text(sx(t), height - margin.bottom + 14, formatNumber(t), 'text-anchor="middle" fill="#444"'));
+  doc.equal_limits.forEach((r, i) => {
+    const y = margin.top + i * group;
+    parts.push(text(margin.left - 6, y + (n * barH) / 2 + 4, limitText(r), 'text-anchor="end"'));
+    doc.targets.forEach((t, j) => {
+      const h = r.held[t.name];
+      if (!h) return;
+      const w = Math.max(1, sx(h.users) - margin.left);
+      parts.push(`<rect x="${margin.left}" y="${y + j * barH}" width="${w.toFixed(1)}" height="${barH - 1}" fill="${PALETTE[j % PALETTE.length]}" fill-opacity="${h.measured ? 0.9 : 0.35}"><title>${esc(`${t.name}, ${limitText(r)}: ${heldCell(h, doc.target_users)}`)}</title></rect>`);
     });
   });
   parts.push('</svg>');
   return parts.join('');
 }
 
-function minimumTrialSeries(s: Summary) {
-  const best = s.overall ?? [...s.configs].filter((c) => c.measured).sort((x, y) => y.held_users - x.held_users)[0];
-  const trial = best ? s.trials.filter((t) => configKey(t.config) === configKey(best.config)).at(-1) : undefined;
-  return trial ? [{ name: `${label(s)}: ${describeConfig(trial.config)}`, points: trial.steps.map((st) => ({ x: st.users, y: st.p95_ms, hollow: !st.pass })) }] : [];
+/** Horizontal bars on a log scale: API CPU per request served, per target. */
+function costBars(doc: CompareDoc): string {
+  const rows = doc.targets.filter((t) => t.cpu_us_per_request);
+  const width = 720;
+  const barH = 18;
+  const margin = { left: 120, right: 90, top: 32, bottom: 16 };
+  const height = margin.top + Math.max(1, rows.length) * (barH + 6) + margin.bottom;
+  const values = rows.map((t) => t.cpu_us_per_request?.median ?? 1);
+  const lo = 10;
+  const hi = Math.max(lo * 10, ...values) * 1.2;
+  const sx = (v: number) => margin.left + (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * (width - margin.left - margin.right);
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="API CPU per request served">`];
+  parts.push(text(width / 2, 16, 'API CPU per request served (µs, log scale; median over valid steps)', 'text-anchor="middle" font-size="13" font-weight="bold"'));
+  rows.forEach((t, i) => {
+    const y = margin.top + i * (barH + 6);
+    const v = t.cpu_us_per_request?.median ?? 0;
+    const j = doc.targets.indexOf(t);
+    parts.push(text(margin.left - 6, y + barH / 2 + 4, t.name, 'text-anchor="end"'));
+    parts.push(`<rect x="${margin.left}" y="${y}" width="${Math.max(1, sx(v) - margin.left).toFixed(1)}" height="${barH}" fill="${PALETTE[j % PALETTE.length]}"/>`);
+    parts.push(text(sx(v) + 4, y + barH / 2 + 4, `${v.toLocaleString('en-US')} µs`));
+  });
+  parts.push('</svg>');
+  return parts.join('');
 }
 
-export function renderCompareMarkdown(a: Summary, b: Summary): string {
-  const rows = compareRows(a, b);
+function minimumSeries(doc: CompareDoc, summaries: ReadonlyMap<string, Summary>) {
+  return doc.targets.flatMap((t) => {
+    const s = summaries.get(t.name);
+    const config = t.minimum?.config ?? t.most_held?.config;
+    if (!s || !config) return [];
+    const trial = s.trials.filter((x) => configKey(x.config) === configKey(config) && x.valid).at(-1) ?? s.trials.filter((x) => configKey(x.config) === configKey(config)).at(-1);
+    return trial ? [{ name: `${t.name}: ${describeConfig(config)}`, points: trial.steps.map((st) => ({ x: st.users, y: st.p95_ms, hollow: !st.pass })) }] : [];
+  });
+}
+
+const title = (doc: CompareDoc) => `${doc.targets.map((t) => t.name).join(' vs ')}: ${users(doc.target_users)} users`;
+
+export function renderComparisonMarkdown(doc: CompareDoc, summaries: ReadonlyMap<string, Summary>): string {
+  const t = targetRows(doc);
+  const e = equalRows(doc);
   return [
-    `# ${a.run_id} against ${b.run_id}`,
+    `# ${title(doc)}`,
     '',
-    `- **${label(a)}**: ${a.findings.minimum}`,
-    `- **${label(b)}**: ${b.findings.minimum}`,
+    ...doc.findings.map((f) => `- ${f}`),
     '',
-    '## Minimum per replica count',
+    '## Minimum per target',
     '',
-    markdownTable(['replicas', label(a), label(b)], rows.minima),
+    markdownTable(t.head, t.rows),
     '',
-    '## Largest load held (users)',
+    `Ratios are the target's minimum over ${doc.reference}'s (total CPU and memory over all replicas). "More than" is a bound: the target's largest configuration that failed (measured or inferred) had that much CPU. API CPU per request is the container's CPU over the requests it served, the median of the valid steps within the error objective (all valid steps when none was).`,
     '',
-    markdownTable(['configuration', label(a), label(b)], rows.held.map((r) => r.row)),
+    '## Largest load held at equal limits (users)',
     '',
-    `_${a.run_id}: ${methodLine(a)}_`,
+    markdownTable(e.head, e.rows),
     '',
-    `_${b.run_id}: ${methodLine(b)}_`,
-    '',
+    ...doc.targets.flatMap((x) => {
+      const s = summaries.get(x.name);
+      return s ? [`_${x.name} (${x.run_id}): ${methodLine(s)}_`, ''] : [];
+    }),
   ].join('\n');
 }
 
-export function renderCompareHtml(a: Summary, b: Summary): string {
-  const rows = compareRows(a, b);
-  const overall = (s: Summary) => (s.overall ? `${describeConfig(s.overall.config)}: ${evidenceText(s.overall)}` : s.findings.minimum);
+export function renderComparisonHtml(doc: CompareDoc, summaries: ReadonlyMap<string, Summary>): string {
+  const t = targetRows(doc);
+  const e = equalRows(doc);
+  const objective = doc.objective.p95_ms;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(a.run_id)} against ${esc(b.run_id)}</title><style>${PAGE_STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title(doc))}</title><style>${PAGE_STYLE}</style></head>
 <body>
-<h1>${esc(label(a))} against ${esc(label(b))}</h1>
-<dl class="answers"><dt>${esc(label(a))}</dt><dd>${esc(overall(a))}</dd><dt>${esc(label(b))}</dt><dd>${esc(overall(b))}</dd></dl>
-<h2>Minimum per replica count</h2>
-${htmlTable(['replicas', label(a), label(b)], rows.minima)}
-<h2>Largest load held</h2>
-<div class="chart">${pairedBars(a, b, rows.held)}</div>
-${htmlTable(['configuration', label(a), label(b)], rows.held.map((r) => r.row))}
-<h2>p95 against users at each run's minimum (or its strongest configuration)</h2>
-<div class="chart">${renderLineChart({ title: 'p95 latency against users', xLabel: 'concurrent users', yLabel: 'p95, ms', series: [...minimumTrialSeries(a), ...minimumTrialSeries(b)], references: [{ y: a.plan.objective.p95_ms, label: `objective ${a.plan.objective.p95_ms} ms` }], yMax: a.plan.objective.p95_ms * 4 })}</div>
-<p class="method">${esc(a.run_id)}: ${esc(methodLine(a))}</p>
-<p class="method">${esc(b.run_id)}: ${esc(methodLine(b))}</p>
+<h1>${esc(title(doc))}</h1>
+<ul>${doc.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
+<h2>Minimum per target</h2>
+${htmlTable(t.head, t.rows)}
+<div class="chart">${costBars(doc)}</div>
+<h2>Largest load held at equal limits</h2>
+<div class="chart">${groupedBars(doc)}</div>
+${htmlTable(e.head, e.rows)}
+<h2>p95 against users at each target's minimum (or the configuration that held most)</h2>
+<div class="chart">${renderLineChart({ title: 'p95 latency against users', xLabel: 'concurrent users', yLabel: 'p95, ms', series: minimumSeries(doc, summaries), references: [{ y: objective, label: `objective ${objective} ms` }], yMax: objective * 4 })}</div>
+${doc.targets
+  .map((x) => {
+    const s = summaries.get(x.name);
+    return s ? `<p class="method">${esc(x.name)} (${esc(x.run_id)}): ${esc(methodLine(s))}</p>` : '';
+  })
+  .join('\n')}
 </body></html>
 `;
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderHtml } from '../../src/report/report-html.js';
 import { renderMarkdown } from '../../src/report/report-md.js';
-import { renderCompareHtml, renderCompareMarkdown } from '../../src/report/compare.js';
+import { renderComparisonHtml, renderComparisonMarkdown } from '../../src/report/compare.js';
+import { buildCompareDoc, CompareDocSchema } from '../../src/summary/compare-doc.js';
 import { renderLineChart } from '../../src/report/svg/line-chart.js';
 import { niceTicks } from '../../src/report/svg/svg-util.js';
 import { deriveSummary } from '../../src/summary/derive-summary.js';
@@ -55,20 +56,51 @@ test('text from the data is escaped in HTML and SVG', () => {
   assert.match(svg, />&quot;&amp;<\/text>/);
 });
 
-test('two sweeps side by side: minima and loads held per configuration for both images', () => {
+test('sweeps side by side: the minimum per target, its CPU and memory against ours, loads held at equal limits', () => {
   const theirs = deriveSummary({
-    meta: meta('theirs', 'ghcr.io/mlflow/mlflow:v3.17.2'),
+    meta: meta('theirs', 'rightsize-mlflow-serve:latest'),
     records: [makeRecord({ index: 0, plan, config: { replicas: 1, cpus: 1, memory_mib: 256 }, steps: [{ users: 500 }, { users: 1000, p95: 900 }] })],
     complete: true,
     now: new Date(),
   });
-  const md = renderCompareMarkdown(summary, theirs);
-  assert.match(md, /# ours against theirs/);
-  assert.match(md, /\| 1 \| 1 x \(1 CPU, 256m\) \| none \(most held 500 of 2,000\) \|/);
-  assert.match(md, /\| 1 x \(1 CPU, 256m\) \| 2,000\+ \| 500 \|/);
-  const html = renderCompareHtml(summary, theirs);
-  assert.match(html, /mlflow/);
+  const doc = buildCompareDoc({ id: 'cmp', entries: [{ name: 'rightsize', summary, reused: false }, { name: 'mlflow-serve', summary: theirs, reused: true }], reference: 'rightsize', now: new Date(0) });
+  CompareDocSchema.parse(JSON.parse(JSON.stringify(doc)));
+  assert.equal(doc.reference, 'rightsize');
+  assert.equal(doc.same_load_and_objective, true);
+  const [ours, mlflow] = doc.targets;
+  assert.deepEqual(ours?.minimum?.config, { replicas: 1, cpus: 1, memory_mib: 256 });
+  assert.equal(ours?.versus_reference, null);
+  assert.equal(mlflow?.minimum, null);
+  assert.deepEqual(mlflow?.most_held, { config: { replicas: 1, cpus: 1, memory_mib: 256 }, users: 500 });
+  // its largest configuration (1 CPU) failed: it needs more than 1x our 1 CPU; memory has no bound
+  assert.deepEqual(mlflow?.versus_reference?.cpu, { kind: 'more_than', value: 1 });
+  assert.deepEqual(mlflow?.versus_reference?.memory, { kind: 'unknown', value: null });
+  const row = doc.equal_limits.find((r) => r.replicas === 1 && r.cpus === 1);
+  assert.deepEqual(row?.held['rightsize'], { users: 2000, status: 'pass', measured: true, memory_mib: 256 });
+  assert.deepEqual(row?.held['mlflow-serve'], { users: 500, status: 'fail', measured: true, memory_mib: 256 });
+  assert.match(doc.findings.join('\n'), /mlflow-serve against rightsize: its minimum needs more than 1x the CPU/);
+  const summaries = new Map([['rightsize', summary], ['mlflow-serve', theirs]]);
+  const md = renderComparisonMarkdown(doc, summaries);
+  assert.match(md, /# rightsize vs mlflow-serve: 2,000 users/);
+  assert.match(md, /\| 1 x 1 CPU \| 2,000\+ at 256m \| 500 at 256m \|/);
+  assert.match(md, /\| mlflow-serve \| rightsize-mlflow-serve:latest \| none in its grid \|/);
+  const html = renderComparisonHtml(doc, summaries);
+  assert.equal((html.match(/<svg /g) ?? []).length, 3, 'CPU per request, loads at equal limits, p95 against users');
   assert.doesNotMatch(html, /<script/);
+});
+
+test('a comparison of runs with another load says it is not like for like', () => {
+  const other = SweepPlanSchema.parse({ ...plan, load: { users: { from: 500, to: 1500, step: 500 } } });
+  const theirs = deriveSummary({
+    meta: { ...meta('theirs'), plan: other },
+    records: [makeRecord({ index: 0, plan: other, config: { replicas: 1, cpus: 0.5, memory_mib: 256 }, steps: [{ users: 500 }, { users: 1000 }, { users: 1500 }] })],
+    complete: true,
+    now: new Date(),
+  });
+  const doc = buildCompareDoc({ id: 'cmp', entries: [{ name: 'a', summary, reused: true }, { name: 'b', summary: theirs, reused: true }] });
+  assert.equal(doc.same_load_and_objective, false);
+  assert.match(doc.differences.join(), /b \(theirs\) ran another load than a \(ours\)/);
+  assert.match(doc.findings.at(-1) ?? '', /^Not like for like/);
 });
 
 test('axis ticks are round numbers covering the data', () => {
