@@ -26,7 +26,7 @@ function heldCell(h: Held, targetUsers: number): string {
 const limitText = (r: { replicas: number; cpus: number }) => `${r.replicas} x ${r.cpus} CPU`;
 
 function targetRows(doc: CompareDoc): { head: string[]; rows: string[][] } {
-  const head = ['target', 'image', 'minimum', 'CPU / memory in total', 'CPU vs ' + doc.reference, 'memory vs ' + doc.reference, 'API CPU per request', 'most held', 'trials', 'run'];
+  const head = ['target', 'image', 'minimum', 'CPU / memory in total', 'CPU vs ' + doc.reference, 'memory vs ' + doc.reference, 'API CPU per request', 'most held', 'undecided', 'trials', 'run'];
   const rows = doc.targets.map((t) => {
     const v = t.versus_reference;
     return [
@@ -38,6 +38,7 @@ function targetRows(doc: CompareDoc): { head: string[]; rows: string[][] } {
       v ? ratioText(v.memory, 'memory') : 'reference',
       t.cpu_us_per_request ? `${t.cpu_us_per_request.median.toLocaleString('en-US')} µs${v?.cpu_per_request ? ` (${v.cpu_per_request}x)` : ''}` : '-',
       t.most_held ? `${users(t.most_held.users)} (${describeConfig(t.most_held.config)})` : '-',
+      String(t.undecided),
       String(t.trials),
       `${t.run_id}${t.reused ? ' (reused)' : ''}${t.complete ? '' : ' (incomplete)'}`,
     ];
@@ -85,7 +86,7 @@ function groupedBars(doc: CompareDoc): string {
   return parts.join('');
 }
 
-/** Horizontal bars on a log scale: API CPU per request served, per target. */
+/** Horizontal bars on a log scale: API CPU per request answered, per target. */
 function costBars(doc: CompareDoc): string {
   const rows = doc.targets.filter((t) => t.cpu_us_per_request);
   const width = 720;
@@ -96,8 +97,8 @@ function costBars(doc: CompareDoc): string {
   const lo = 10;
   const hi = Math.max(lo * 10, ...values) * 1.2;
   const sx = (v: number) => margin.left + (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * (width - margin.left - margin.right);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="API CPU per request served">`];
-  parts.push(text(width / 2, 16, 'API CPU per request served (µs, log scale; median over valid steps)', 'text-anchor="middle" font-size="13" font-weight="bold"'));
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="API CPU per request answered">`];
+  parts.push(text(width / 2, 16, 'API CPU per request answered (µs, log scale; median over valid steps)', 'text-anchor="middle" font-size="13" font-weight="bold"'));
   rows.forEach((t, i) => {
     const y = margin.top + i * (barH + 6);
     const v = t.cpu_us_per_request?.median ?? 0;
@@ -134,7 +135,7 @@ export function renderComparisonMarkdown(doc: CompareDoc, summaries: ReadonlyMap
     '',
     markdownTable(t.head, t.rows),
     '',
-    `Ratios are the target's minimum over ${doc.reference}'s (total CPU and memory over all replicas). "More than" is a bound: the target's largest configuration that failed (measured or inferred) had that much CPU. API CPU per request is the container's CPU over the requests it served, the median of the valid steps within the error objective (all valid steps when none was).`,
+    `Ratios are the target's minimum over ${doc.reference}'s (total CPU and memory over all replicas). "More than" is a bound: the target's largest configuration that failed (measured or inferred) had that much CPU. API CPU per request is the containers' CPU over the requests they answered without error, the median of the target's valid steps within the error objective (all its valid steps when none was); it depends on the rate, and a saturated server is measured at its cheapest.`,
     '',
     '## Largest load held at equal limits (users)',
     '',

@@ -3,7 +3,7 @@
  * data first (this module, pure over the runs' summaries), then Markdown and HTML
  * (report/compare.ts). For each target: its minimum for the objective, the CPU and memory that
  * minimum takes against the reference target's (ours), the largest load it held at each
- * (replicas, CPU) limit, and the API CPU it spent per request served. Ratios say "how many times
+ * (replicas, CPU) limit, and the API CPU it spent per request answered without error. Ratios say "how many times
  * ours", and when a target has no minimum in the plan they are bounds, never guesses.
  */
 import { z } from 'zod';
@@ -48,7 +48,9 @@ export const CompareTargetSchema = z
     minimum: z.object({ config: TrialConfigSchema, total_cpus: z.number(), total_memory_mib: z.number(), text: z.string() }).strict().nullable(),
     /** the most users any of its configurations was measured to hold */
     most_held: z.object({ config: TrialConfigSchema, users: z.number() }).strict().nullable(),
-    /** median API CPU per request served (µs) over its valid steps; basis says which steps */
+    /** configurations it ran whose every try was ended by the machine or the generator (or whose runs disagree) */
+    undecided: z.number().int(),
+    /** median API CPU per request answered without error (µs) over its valid steps; basis says which steps */
     cpu_us_per_request: z.object({ median: z.number(), steps: z.number().int(), basis: z.enum(['within_objective_errors', 'all_valid_steps']) }).strict().nullable(),
     /** against the reference target: how many times its CPU and memory this one's minimum needs; null for the reference */
     versus_reference: z
@@ -67,6 +69,8 @@ export const CompareDocSchema = z
     /** the target the ratios are against (ours) */
     reference: z.string(),
     target_users: z.number(),
+    /** the ladder's first step (users) */
+    first_step_users: z.number(),
     objective: z.object({ p95_ms: z.number(), max_error_rate: z.number() }).passthrough(),
     /** every run offered the same load against the same objective; else what differs */
     same_load_and_objective: z.boolean(),
@@ -85,11 +89,13 @@ export type CompareEntry = { name: string; summary: Summary; reused: boolean };
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));
 
 function cpuPerRequest(s: Summary): CompareTarget['cpu_us_per_request'] {
-  const valid = s.trials.flatMap((t) => t.steps).filter((st) => st.valid && st.rps > 0 && st.cpu_pct !== null);
+  // per answer without error: a request that timed out or that the balancer refused is not served
+  const answered = (st: Summary['trials'][number]['steps'][number]) => st.rps * (1 - st.error_rate);
+  const valid = s.trials.flatMap((t) => t.steps).filter((st) => st.valid && answered(st) > 0 && st.cpu_pct !== null);
   const within = valid.filter((st) => st.error_rate <= s.plan.objective.max_error_rate);
   const [steps, basis] = within.length > 0 ? [within, 'within_objective_errors' as const] : [valid, 'all_valid_steps' as const];
   if (steps.length === 0) return null;
-  const us = steps.map((st) => ((st.cpu_pct as number) / 100 / st.rps) * 1e6).sort((a, b) => a - b);
+  const us = steps.map((st) => ((st.cpu_pct as number) / 100 / answered(st)) * 1e6).sort((a, b) => a - b);
   const mid = Math.floor(us.length / 2);
   const median = us.length % 2 ? (us[mid] as number) : ((us[mid - 1] as number) + (us[mid] as number)) / 2;
   return { median: round(median, 1), steps: steps.length, basis };
@@ -175,6 +181,7 @@ export function buildCompareDoc(options: { id: string; entries: CompareEntry[]; 
       wall_seconds: s.counts.wall_seconds,
       minimum: s.overall ? { config: s.overall.config, total_cpus: s.overall.total_cpus, total_memory_mib: s.overall.total_memory_mib, text: describeConfig(s.overall.config) } : null,
       most_held: mostHeld(s),
+      undecided: s.configs.filter((c) => c.measured && c.status === 'unknown').length,
       cpu_us_per_request: cpr,
       versus_reference: isRef
         ? null
@@ -199,6 +206,7 @@ export function buildCompareDoc(options: { id: string; entries: CompareEntry[]; 
     generated_at: (options.now ?? new Date()).toISOString(),
     reference: refEntry.name,
     target_users: ref.target_users,
+    first_step_users: ref.plan.load.users.from,
     objective: ref.plan.objective,
     same_load_and_objective: diffs.length === 0,
     differences: diffs,
@@ -220,14 +228,22 @@ export function compareFindings(doc: CompareDoc): string[] {
   for (const t of doc.targets) {
     const min = t.minimum
       ? `${t.name} meets ${load} with ${t.minimum.text} (${round(t.minimum.total_cpus)} CPU, ${t.minimum.total_memory_mib} MiB in total)`
-      : `${t.name} meets ${load} with none of its ${t.candidates.replicas.length * t.candidates.cpus.length * t.candidates.memory.length} configurations${t.most_held ? `; the most it held was ${users(t.most_held.users)} users (${configText(t.most_held.config)})` : ''}`;
-    const cost = t.cpu_us_per_request ? `; its API spent ${t.cpu_us_per_request.median.toLocaleString('en-US')} µs of CPU per request served (median of ${t.cpu_us_per_request.steps} steps)` : '';
-    out.push(`${min}${cost}${t.complete ? '' : ' (its sweep is incomplete)'}.`);
+      : `${t.name} meets ${load} with none of its ${t.candidates.replicas.length * t.candidates.cpus.length * t.candidates.memory.length} configurations${
+          !t.most_held ? '' : t.most_held.users > 0 ? `; the most it held was ${users(t.most_held.users)} users (${configText(t.most_held.config)})` : `; none it ran held even the first step (${users(doc.first_step_users)} users)`
+        }`;
+    const undecided = t.undecided > 0 ? `; ${t.undecided} of the configurations it ran stayed undecided (the machine or the generator, not their limits, ended every try)` : '';
+    const cost = t.cpu_us_per_request
+      ? `; its API spent ${t.cpu_us_per_request.median.toLocaleString('en-US')} µs of CPU per request answered without error (median of ${t.cpu_us_per_request.steps} ${t.cpu_us_per_request.steps === 1 ? 'step' : 'steps'}${
+          t.cpu_us_per_request.basis === 'all_valid_steps' ? ', all saturated: none was within the error objective, so this counts work on requests that then timed out' : ' within the error objective'
+        })`
+      : '';
+    out.push(`${min}${undecided}${cost}${t.complete ? '' : ' (its sweep is incomplete)'}.`);
   }
   for (const t of doc.targets) {
     if (!ref || t === ref || !t.versus_reference) continue;
     const v = t.versus_reference;
-    const perReq = v.cpu_per_request !== null ? `, and ${v.cpu_per_request}x the CPU per request served` : '';
+    const saturated = t.cpu_us_per_request?.basis === 'all_valid_steps' ? ' (saturated, see above)' : '';
+    const perReq = v.cpu_per_request !== null ? `, and ${v.cpu_per_request}x the CPU per request answered${saturated}` : '';
     out.push(`${t.name} against ${ref.name}: its minimum needs ${ratioText(v.cpu, 'CPU')} and ${ratioText(v.memory, 'memory')} of ${ref.name}'s${perReq}.`);
   }
   if (!doc.same_load_and_objective) out.push(`Not like for like: ${doc.differences.join('; ')}.`);
