@@ -231,7 +231,7 @@ export function compareFindings(doc: CompareDoc): string[] {
       : `${t.name} meets ${load} with none of its ${t.candidates.replicas.length * t.candidates.cpus.length * t.candidates.memory.length} configurations${
           !t.most_held ? '' : t.most_held.users > 0 ? `; the most it held was ${users(t.most_held.users)} users (${configText(t.most_held.config)})` : `; none it ran held even the first step (${users(doc.first_step_users)} users)`
         }`;
-    const undecided = t.undecided > 0 ? `; ${t.undecided} of the configurations it ran stayed undecided (the machine or the generator, not their limits, ended every try)` : '';
+    const undecided = t.undecided > 0 ? `; ${t.undecided} of the configurations it ran stayed undecided (the machine or the generator ended every try, or its runs disagreed)` : '';
     const cost = t.cpu_us_per_request
       ? `; its API spent ${t.cpu_us_per_request.median.toLocaleString('en-US')} µs of CPU per request answered without error (median of ${t.cpu_us_per_request.steps} ${t.cpu_us_per_request.steps === 1 ? 'step' : 'steps'}${
           t.cpu_us_per_request.basis === 'all_valid_steps' ? ', all saturated: none was within the error objective, so this counts work on requests that then timed out' : ' within the error objective'
