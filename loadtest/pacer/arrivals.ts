@@ -13,8 +13,52 @@ export interface Arrivals {
   next(): number | null;
 }
 
-export function createArrivals(schedule: StepSchedule, random: () => number = Math.random): Arrivals {
-  return schedule.scenario === 'poisson' ? poissonArrivals(schedule.steps, random) : evenArrivals(schedule.steps);
+/** Which of `count` generator instances splitting one run this one is (0-based). */
+export interface GeneratorShare {
+  index: number;
+  count: number;
+}
+export const WHOLE_RUN: Readonly<GeneratorShare> = Object.freeze({ index: 0, count: 1 });
+
+/**
+ * The arrivals of one instance's share of the run. `arrival`: the whole run's evenly spaced
+ * due times dealt round-robin (instance i sends the k-th request when k mod N = i), so the
+ * instances together send exactly the due times one generator would, interleaved, not N
+ * requests at once. `poisson`: Poisson arrivals at each rate / N; N independent Poisson streams
+ * add up to one at the full rate.
+ */
+export function createArrivals(schedule: StepSchedule, random: () => number = Math.random, share: GeneratorShare = WHOLE_RUN): Arrivals {
+  if (schedule.scenario === 'poisson') return poissonArrivals(shareSchedule(schedule, share).steps, random);
+  const all = evenArrivals(schedule.steps);
+  if (share.count === 1) return all;
+  let k = 0;
+  return {
+    next() {
+      for (;;) {
+        const t = all.next();
+        if (t === null || k++ % share.count === share.index) return t;
+      }
+    },
+  };
+}
+
+/**
+ * The schedule one instance offers: every rate divided by N, times unchanged (each instance
+ * plans, judges and reports its own share; the runner merges them back to the whole run).
+ * Not rounded, so the instances' planned requests add up exactly to the whole run's.
+ */
+export function shareSchedule(schedule: StepSchedule, share: GeneratorShare): StepSchedule {
+  if (share.count === 1) return schedule;
+  return { ...schedule, steps: schedule.steps.map((s) => ({ ...s, target: s.target / share.count, previous: s.previous / share.count })) };
+}
+
+/** `RS_GENERATOR=i/N` -> the share; unset = the whole run. Throws naming the variable. */
+export function parseShare(text: string | undefined): GeneratorShare {
+  if (text === undefined || text.trim() === '') return WHOLE_RUN;
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const share = m ? { index: Number(m[1]), count: Number(m[2]) } : null;
+  if (share === null || share.count < 1 || share.index >= share.count) throw new Error(`RS_GENERATOR=${text}: expected i/N with 0 <= i < N (this instance of N)`);
+  return share;
 }
 
 /**

@@ -46,6 +46,20 @@ export interface LatencyStats {
   count: number;
 }
 
+/**
+ * A histogram as JSON, compactly: its non-zero buckets as [index, count] pairs, plus what the
+ * buckets alone cannot give back (sum, min, max), so a decoded histogram merges and reports
+ * exactly as the one that recorded the samples.
+ */
+export interface HistogramData {
+  count: number;
+  sum_us: number;
+  /** null when empty */
+  min_us: number | null;
+  max_us: number;
+  buckets: [number, number][];
+}
+
 export class Histogram {
   readonly counts = new Uint32Array(SIZE);
   count = 0;
@@ -68,6 +82,29 @@ export class Histogram {
     this.sumUs += other.sumUs;
     this.minUs = Math.min(this.minUs, other.minUs);
     this.maxUs = Math.max(this.maxUs, other.maxUs);
+  }
+
+  encode(): HistogramData {
+    const buckets: [number, number][] = [];
+    for (let i = 0; i < SIZE; i++) if (this.counts[i]! > 0) buckets.push([i, this.counts[i]!]);
+    return { count: this.count, sum_us: this.sumUs, min_us: this.count === 0 ? null : this.minUs, max_us: this.maxUs, buckets };
+  }
+
+  /** The histogram `encode` wrote; throws a RangeError on a bucket index out of range or counts that do not add up. */
+  static decode(data: HistogramData): Histogram {
+    const h = new Histogram();
+    let n = 0;
+    for (const [index, count] of data.buckets) {
+      if (!(Number.isInteger(index) && index >= 0 && index < SIZE)) throw new RangeError(`histogram bucket ${index} is out of range`);
+      h.counts[index]! += count;
+      n += count;
+    }
+    if (n !== data.count) throw new RangeError(`histogram buckets hold ${n} samples, its count says ${data.count}`);
+    h.count = data.count;
+    h.sumUs = data.sum_us;
+    h.minUs = data.min_us ?? Infinity;
+    h.maxUs = data.max_us;
+    return h;
   }
 
   /** How many samples are certainly above `us` (their whole bucket is): never an overcount. */

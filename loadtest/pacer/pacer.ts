@@ -16,6 +16,14 @@
  * abortOnFail thresholds do; while a step runs, only a failure that is already certain stops it
  * (step-stats.ts), so an early stop never changes a verdict.
  *
+ * One run split across N pacers (the runner's `generators: N`): RS_GENERATOR=i/N makes this one
+ * instance i of N; it offers its share (arrivals.ts: the whole run's due times dealt round-robin,
+ * or Poisson at rate / N), and plans, judges and reports that share. RS_START_AT_MS (wall-clock
+ * ms) is the schedule's start shared by all instances: each waits for it after its set-up, so
+ * their steps line up; one that starts late sends its backlog at once, and that lateness is in
+ * its send lag, where it is judged. Each step's latency histograms are written with the raw
+ * result, so the runner merges the instances' percentiles exactly.
+ *
  *   RS_SCENARIO=arrival RS_TARGET=http://127.0.0.1:8000 RS_MAX=2000 RS_SUMMARY=/tmp/raw.json \
  *     node --import tsx loadtest/pacer/pacer.ts
  */
@@ -26,7 +34,7 @@ import { readConfig } from '../k6/lib/config.ts';
 import { contractCheck } from '../k6/lib/contract.ts';
 import { requestBody } from '../k6/lib/protocol.ts';
 import { integrateTarget, type ScheduledStep } from '../k6/lib/schedule.ts';
-import { createArrivals } from './arrivals.ts';
+import { createArrivals, parseShare, shareSchedule } from './arrivals.ts';
 import { createConnectionPool, type Outcome } from './connections.ts';
 import { Histogram } from './histogram.ts';
 import { certainFailure, createStepStats, judgeStep, rawStep, type StepStats, type Verdict } from './step-stats.ts';
@@ -48,7 +56,17 @@ try {
 } catch (err) {
   fatal((err as Error).message.replace('rightsize k6', 'pacer'));
 }
-const schedule = config.schedule;
+let share: ReturnType<typeof parseShare>;
+try {
+  share = parseShare(process.env.RS_GENERATOR);
+} catch (err) {
+  fatal((err as Error).message);
+}
+const startAtRaw = process.env.RS_START_AT_MS?.trim() ?? '';
+const startAtMs = startAtRaw === '' ? null : Number(startAtRaw);
+if (startAtMs !== null && !(Number.isInteger(startAtMs) && startAtMs > 0)) fatal(`RS_START_AT_MS=${startAtRaw}: expected a wall-clock time in ms`);
+// this instance's share of the run: what it plans, judges and reports (the whole run when alone)
+const schedule = shareSchedule(config.schedule, share);
 const url = new URL(`${config.target}${config.path}`);
 if (url.protocol !== 'http:') fatal(`RS_TARGET=${config.target}: the pacer speaks plain http only`);
 
@@ -83,8 +101,15 @@ const maxUsers = Math.max(...schedule.steps.map((s) => s.users ?? 0));
 const maxConnections = Number(process.env.RS_MAX_CONNECTIONS ?? 0) || (maxUsers > 0 ? maxUsers : config.maxInflight);
 const address = await lookup(url.hostname).catch((err: Error) => fatal(`cannot resolve ${url.hostname}: ${err.message}`));
 
-const t0Ms = Date.now();
-const perf0 = performance.now();
+// instances splitting a run start their schedules together: whoever is ready waits for the agreed time
+if (startAtMs !== null) {
+  const waitMs = startAtMs - Date.now();
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  else if (waitMs < -100) process.stderr.write(`pacer: started ${-waitMs} ms after the agreed start (RS_START_AT_MS); the requests already due go out at once and count as send lag\n`);
+}
+const t0Ms = startAtMs ?? Date.now();
+// the test clock counts from t0 even when this process got there late
+const perf0 = performance.now() - Math.max(0, Date.now() - t0Ms);
 const pool = createConnectionPool({
   host: address.address,
   port: Number(url.port || 80),
@@ -121,7 +146,7 @@ function record(step: ScheduledStep, dueMs: number, slo: boolean, checked: boole
 }
 
 // --- the send loop: every request due by now goes out, then sleep until the next one is due
-const arrivals = createArrivals(schedule);
+const arrivals = createArrivals(config.schedule, Math.random, share);
 let nextDueS = arrivals.next();
 let stepIndex = 0;
 let sending = true;
@@ -242,7 +267,8 @@ function writeRaw(): void {
     abort,
   };
   const tmp = `${config.summaryPath}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(raw, null, 1)}\n`);
+  // histogram buckets as [index,count] on one line each: the file stays readable and small
+  writeFileSync(tmp, `${JSON.stringify(raw, null, 1).replace(/\[\s*(\d+),\s*(\d+)\s*\]/g, '[$1,$2]')}\n`);
   renameSync(tmp, config.summaryPath);
   process.stdout.write(`pacer: ${raw.totals.requests} requests in ${(raw.test_run_duration_ms / 1000).toFixed(1)} s, ${failed} failed${abort ? `; ${abort.reason}` : ''}\n`);
 }

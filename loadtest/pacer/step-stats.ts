@@ -3,7 +3,7 @@
  * against the objective while the run goes on: the same rules k6's abortOnFail thresholds apply
  * (loadtest/k6/lib/thresholds.ts): p95/p99 over the hold after its warm-up, errors over the step.
  */
-import { Histogram, type LatencyStats } from './histogram.ts';
+import { Histogram, type HistogramData, type LatencyStats } from './histogram.ts';
 
 export interface StepStats {
   /** requests due in the step and sent */
@@ -117,6 +117,7 @@ export function rawStep(index: number, s: StepStats): {
   slo_latency: LatencyStats;
   slo_error_rate: number;
   send_lag: LatencyStats;
+  histograms: { latency: HistogramData; slo_latency: HistogramData; send_lag: HistogramData };
 } {
   return {
     index,
@@ -130,5 +131,7 @@ export function rawStep(index: number, s: StepStats): {
     slo_latency: s.slo.stats(),
     slo_error_rate: s.requests === 0 ? 0 : s.failed / s.requests,
     send_lag: s.sendLag.stats(),
+    // what lets a runner merge several pacers' steps exactly (percentiles of all their samples together)
+    histograms: { latency: s.latency.encode(), slo_latency: s.slo.encode(), send_lag: s.sendLag.encode() },
   };
 }

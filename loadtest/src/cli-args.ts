@@ -34,6 +34,7 @@ const FLAGS: Record<string, [string, Kind]> = {
   network: ['generator.network', 'string'],
   'network-owner': ['generator.networkOwner', 'string'],
   workers: ['generator.workers', 'int'],
+  generators: ['generators', 'int'],
   timeout: ['requestTimeoutS', 'number'],
   'check-every': ['checkEvery', 'int'],
   'vu-budget': ['vuBudgetS', 'number'],
@@ -154,6 +155,11 @@ Load goes only to loopback or to a service on a Docker network this run created.
                               node:24-bookworm-slim for the pacer)
   --network NAME --network-owner OWNER   the run's Docker network (for service targets)
   --workers N                 Locust distributed mode: N worker processes/containers
+  --generators N              pacer: split the run across N instances (containers or processes,
+                              each with the generator's CPU and memory), each offering 1/N of
+                              every rate from one shared start; per-step results merged exactly
+                              (counts summed, percentiles from merged histograms), health judged
+                              per instance; each instance's files in <out>/gen-<i>/ (default 1)
   --payloads FILE             request rows (default loadtest/data/payloads.json)
   --out DIR                   run folder (default loadtest/results/<run id>)
   --grace S                   seconds allowed beyond the plan before the run is stopped (default 60)

@@ -68,6 +68,11 @@ export const LoadOptionsSchema = z
     schedule: ScheduleOptionsSchema.default(ScheduleOptionsSchema.parse({})),
     objective: ObjectiveOptionsSchema.default(ObjectiveOptionsSchema.parse({})),
     generator: GeneratorOptionsSchema.default(GeneratorOptionsSchema.parse({})),
+    /**
+     * generator instances one run is split across (the pacer: each offers 1/N of every rate,
+     * all on one shared start; per-step results merged exactly, health judged per instance)
+     */
+    generators: z.number().int().min(1).default(1),
     requestTimeoutS: positive.default(10),
     /** check one response in N against the contract (0 = never) */
     checkEvery: z.number().int().nonnegative().default(20),
@@ -101,6 +106,14 @@ export const LoadOptionsSchema = z
   .refine((o) => o.engine !== 'pacer' || o.scenario !== 'steps', {
     message: 'the pacer offers open-model load only (arrival, poisson); use --engine k6 or locust for the closed-model steps',
     path: ['scenario'],
+  })
+  .refine((o) => o.generators === 1 || o.engine !== 'locust', {
+    message: "Locust splits load with its own workers: use --workers N (generator.workers) instead of generators > 1",
+    path: ['generators'],
+  })
+  .refine((o) => o.generators === 1 || o.engine !== 'k6', {
+    message: 'k6 runs as one generator here (generators > 1 is implemented for the pacer only; by hand, split k6 with --execution-segment)',
+    path: ['generators'],
   })
   .refine((o) => o.scenario !== 'poisson' || o.schedule.rates.length > 0, {
     message: 'the poisson scenario needs at least one rate (--rates 50,100)',

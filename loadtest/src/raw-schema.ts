@@ -17,6 +17,16 @@ const ms = z.number().finite().nonnegative();
 export const RawLatencySchema = z.object({ avg: ms, p50: ms, p90: ms, p95: ms, p99: ms, max: ms, count });
 export type RawLatency = z.infer<typeof RawLatencySchema>;
 
+/** pacer/histogram.ts's HistogramData: non-zero buckets as [index, count] pairs */
+export const RawHistogramSchema = z.object({
+  count,
+  sum_us: z.number().finite(),
+  min_us: z.number().finite().nullable(),
+  max_us: z.number().finite(),
+  buckets: z.array(z.tuple([count, count])),
+});
+export type RawHistogram = z.infer<typeof RawHistogramSchema>;
+
 export const PlannedStepSchema = z.object({
   index: count,
   kind: z.enum(['users', 'rate']),
@@ -46,6 +56,8 @@ export const RawStepSchema = z.object({
   slo_error_rate: z.number().min(0).max(1),
   /** the pacer: how late it sent each request against its due time */
   send_lag: RawLatencySchema.optional(),
+  /** the pacer: the step's histograms themselves, so several instances' steps merge exactly */
+  histograms: z.object({ latency: RawHistogramSchema, slo_latency: RawHistogramSchema, send_lag: RawHistogramSchema }).optional(),
 });
 export type RawStep = z.infer<typeof RawStepSchema>;
 

@@ -45,29 +45,40 @@ export const ErrorsSchema = z
 export type Errors = z.infer<typeof ErrorsSchema>;
 
 /** The load generator's own health during a step; a saturated generator invalidates the step. */
+const generatorHealthFields = {
+  /** CPU use of the generator as % of its own CPU share (100 = its whole limit) */
+  cpu_pct_avg: nonNegative.nullable(),
+  cpu_pct_max: nonNegative.nullable(),
+  mem_mb_max: nonNegative.nullable(),
+  /**
+   * % of its runnable time the generator waited for a CPU (run-queue delay from schedstat):
+   * other work on the machine or its own CPU limit holding it back. Optional: summaries
+   * written before it existed have none.
+   */
+  cpu_wait_pct: nonNegative.nullable().optional(),
+  /** achieved / offered request rate (open model); null for a closed model */
+  achieved_ratio: nonNegative.nullable(),
+  /**
+   * p95 of how late the generator sent the step's requests against their due times (ms): its
+   * own timer and CPU, part of every latency it measures. The pacer measures it; k6 and Locust
+   * cannot (null or absent).
+   */
+  send_lag_p95_ms: nonNegative.nullable().optional(),
+  valid: z.boolean(),
+  /** why the step is invalid, e.g. "dropped_iterations=12", "generator cpu 93% > 80%" */
+  reasons: z.array(z.string()),
+};
+/** One generator instance's health during a step (a run split across instances has one each). */
+export const InstanceHealthSchema = z.object(generatorHealthFields).strict();
 export const GeneratorHealthSchema = z
   .object({
-    /** CPU use of the generator as % of its own CPU share (100 = its whole limit) */
-    cpu_pct_avg: nonNegative.nullable(),
-    cpu_pct_max: nonNegative.nullable(),
-    mem_mb_max: nonNegative.nullable(),
+    ...generatorHealthFields,
     /**
-     * % of its runnable time the generator waited for a CPU (run-queue delay from schedstat):
-     * other work on the machine or its own CPU limit holding it back. Optional: summaries
-     * written before it existed have none.
+     * A run split across N generator instances (`generators: N`): each instance's own health,
+     * in instance order. The step is valid only when every one is; the reasons above then name
+     * the instance ("generator 2 of 2: ..."). Absent for one generator.
      */
-    cpu_wait_pct: nonNegative.nullable().optional(),
-    /** achieved / offered request rate (open model); null for a closed model */
-    achieved_ratio: nonNegative.nullable(),
-    /**
-     * p95 of how late the generator sent the step's requests against their due times (ms): its
-     * own timer and CPU, part of every latency it measures. The pacer measures it; k6 and Locust
-     * cannot (null or absent).
-     */
-    send_lag_p95_ms: nonNegative.nullable().optional(),
-    valid: z.boolean(),
-    /** why the step is invalid, e.g. "dropped_iterations=12", "generator cpu 93% > 80%" */
-    reasons: z.array(z.string()),
+    instances: z.array(InstanceHealthSchema).optional(),
   })
   .strict();
 export type GeneratorHealth = z.infer<typeof GeneratorHealthSchema>;
@@ -124,6 +135,8 @@ export const LoadSummarySchema = z
     aborted: z.boolean(),
     abort_reason: z.string().nullable(),
     steps: z.array(StepSchema),
+    /** generator instances the run was split across (absent = 1); per-step numbers are their exact merge */
+    generators: z.number().int().min(1).optional(),
     totals: z
       .object({
         requests: z.number().int().nonnegative(),

@@ -39,6 +39,19 @@ test('Locust is refused for the open-model scenarios, and poisson needs rates', 
   assert.throws(() => parseCliArgs(['--target', 'http://127.0.0.1:1', '--scenario', 'poisson']), (err: unknown) => isLoadError(err) && /--rates/.test(err.message));
 });
 
+test('--generators splits a pacer run; Locust and k6 are refused naming the flag (issue 19)', () => {
+  const base = ['--target', 'http://127.0.0.1:8000', '--scenario', 'arrival'];
+  assert.equal(parseCliArgs([...base, '--engine', 'pacer']).options?.generators, 1, 'one generator by default');
+  assert.equal(parseCliArgs([...base, '--engine', 'pacer', '--generators', '3']).options?.generators, 3);
+  assert.throws(() => parseCliArgs([...base, '--engine', 'pacer', '--generators', '0']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--generators/.test(err.message));
+  assert.throws(() => parseCliArgs([...base, '--engine', 'pacer', '--generators', '1.5']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--generators: "1.5" is not a whole number/.test(err.message));
+  assert.throws(
+    () => parseCliArgs(['--target', 'http://127.0.0.1:8000', '--engine', 'locust', '--generators', '2']),
+    (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--generators: Locust splits load with its own workers: use --workers N/.test(err.message),
+  );
+  assert.throws(() => parseCliArgs([...base, '--engine', 'k6', '--generators', '2']), (err: unknown) => isLoadError(err, 'LOAD_ERR_BAD_OPTION') && /--generators: k6 runs as one generator/.test(err.message));
+});
+
 test('--show and --help do not need a target', () => {
   assert.equal(parseCliArgs(['--help']).help, true);
   assert.equal(parseCliArgs(['--show', 'x/summary.json']).show, 'x/summary.json');

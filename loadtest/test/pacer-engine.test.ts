@@ -5,16 +5,13 @@
  * A pacer starved of CPU against a constant-answer target: its lag is its own, the step invalid.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
-import { LOADTEST_DIR } from '../src/paths.js';
+import { describe, test } from 'node:test';
 import { runLoad } from '../src/runner.js';
 import { API_IMAGE, PACER_IMAGE, startApi } from './helpers/api-container.js';
+import { startConstantTarget } from './helpers/constant-target.js';
 import { assertRunAddsUp, tempDir } from './helpers/run-checks.js';
 import { requireDocker } from '@rightsize/compose/testing';
 
-const TARGET_SERVER = path.join(LOADTEST_DIR, 'bench', 'target-server.ts');
 const SMALL = { startUsers: 100, maxUsers: 200, stepUsers: 100, rampS: 1, holdS: 3, thinkMinS: 0.5, thinkMaxS: 1.5, rates: [60, 120] };
 
 describe('the pacer against the API in its container', () => {
@@ -104,14 +101,3 @@ describe('a starved pacer', () => {
     );
   });
 });
-
-/** bench/target-server.ts: a node:http server answering a constant prediction on loopback. */
-async function startConstantTarget(t: TestContext): Promise<{ url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', TARGET_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => child.kill('SIGKILL'));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`the target server exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}` };
-}

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildSchedule, integrateTarget } from '../k6/lib/schedule.js';
-import { createArrivals } from '../pacer/arrivals.js';
+import { createArrivals, parseShare, shareSchedule } from '../pacer/arrivals.js';
 import { bucketOf, bucketValue, Histogram } from '../pacer/histogram.js';
 import { certainFailure, createStepStats, judgeStep } from '../pacer/step-stats.js';
 
@@ -58,6 +58,19 @@ describe('histogram', () => {
     assert.equal(ha.count, sorted.length);
     assert.equal(ha.maxUs, sorted[sorted.length - 1]);
   });
+
+  test('encoded as its non-zero buckets and decoded, it is the same histogram (what a split run merges)', () => {
+    const random = seeded(11);
+    const h = new Histogram();
+    for (let i = 0; i < 5_000; i++) h.record(300 + 90_000 * random() ** 3);
+    const data = JSON.parse(JSON.stringify(h.encode())) as ReturnType<Histogram['encode']>;
+    assert.ok(data.buckets.length < 5_000 && data.buckets.every(([, c]) => c > 0), 'only the non-zero buckets');
+    const back = Histogram.decode(data);
+    assert.deepEqual(back.stats(), h.stats());
+    assert.deepEqual([...back.counts], [...h.counts]);
+    assert.equal(Histogram.decode(new Histogram().encode()).stats().count, 0, 'an empty one too');
+    assert.throws(() => Histogram.decode({ ...data, count: data.count + 1 }), /count says/);
+  });
 });
 
 describe('arrivals', () => {
@@ -85,6 +98,31 @@ describe('arrivals', () => {
     const times: number[] = [];
     for (let t = arrivals.next(); t !== null && t < hold.endS; t = arrivals.next()) if (t > hold.holdStartS) times.push(t);
     for (let i = 1; i < times.length; i++) assert.ok(Math.abs(times[i]! - times[i - 1]! - 1 / hold.target) < 1e-9);
+  });
+
+  test("split across 3 instances: even due times dealt round-robin add up to exactly the whole run's", () => {
+    const whole: number[] = [];
+    const all = createArrivals(schedule);
+    for (let t = all.next(); t !== null; t = all.next()) whole.push(t);
+    const parts = [0, 1, 2].map((index) => {
+      const times: number[] = [];
+      const mine = createArrivals(schedule, Math.random, { index, count: 3 });
+      for (let t = mine.next(); t !== null; t = mine.next()) times.push(t);
+      return times;
+    });
+    assert.deepEqual(parts.flat().sort((a, b) => a - b), whole, 'the instances together send every due time once');
+    parts.forEach((times, index) => assert.deepEqual(times, whole.filter((_, k) => k % 3 === index)));
+    // each instance plans a third of every step, and its count is within one request of that
+    const share = shareSchedule(schedule, { index: 1, count: 3 });
+    share.steps.forEach((s, i) => {
+      const planned = integrateTarget(s, s.rampStartS, s.endS);
+      assert.ok(Math.abs(planned * 3 - integrateTarget(schedule.steps[i]!, s.rampStartS, s.endS)) < 1e-6);
+      const sent = parts[1]!.filter((t) => t >= s.rampStartS && t < s.endS).length;
+      assert.ok(Math.abs(sent - planned) <= 1, `step ${i}: ${sent} sent, ${planned} planned`);
+    });
+    assert.deepEqual(parseShare('1/3'), { index: 1, count: 3 });
+    assert.deepEqual(parseShare(undefined), { index: 0, count: 1 });
+    assert.throws(() => parseShare('3/3'), /RS_GENERATOR=3\/3/);
   });
 
   test('poisson arrivals: the counts per step are close to rate x hold', () => {

@@ -40,6 +40,7 @@ export async function launchInDocker(
     rawSummary: `${IN.out}/raw.json`,
     payloads: input.payloads === null ? null : IN.payloads,
     outDir: IN.out,
+    share: input.share,
     hostNet,
     namePrefix: input.namePrefix,
   });

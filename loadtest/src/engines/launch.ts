@@ -15,7 +15,7 @@ import { k6 } from './k6.js';
 import { findBinary, launchLocal } from './local-runtime.js';
 import { locust } from './locust.js';
 import { pacer } from './pacer.js';
-import type { GeneratorEngine, LaunchedEngine, OnEngineLine } from './types.js';
+import type { GeneratorEngine, InstanceShare, LaunchedEngine, OnEngineLine } from './types.js';
 
 const ENGINES: Record<LoadOptions['engine'], GeneratorEngine> = { k6, locust, pacer };
 
@@ -30,6 +30,8 @@ export interface LaunchInput {
   /** unique prefix of their names */
   namePrefix: string;
   docker: Docker | null;
+  /** this instance of a run split across several generators; null or absent = one generator */
+  share?: InstanceShare | null;
   onLine: OnEngineLine;
   onSample: OnSample;
 }

@@ -38,7 +38,7 @@ export async function launchLocal(
   if (!bin) throw new LoadError('LOAD_ERR_ENGINE_MISSING', engine.noBinary);
   const version = engine.parseVersion((await run(bin, engine.versionArgs)).stdout) ?? 'unknown';
   const rawPath = path.join(input.outDir, 'raw.json');
-  const command = await engine.local({ options: input.options, schedule: input.schedule, rawSummary: rawPath, payloads: input.payloads, outDir: input.outDir });
+  const command = await engine.local({ options: input.options, schedule: input.schedule, rawSummary: rawPath, payloads: input.payloads, outDir: input.outDir, share: input.share });
   const child = await spawnEngine({ file: bin, args: command.args, env: command.env, cwd: command.cwd, onLine: (line) => input.onLine(line), stopSignal: engine.stopSignal });
   const sampler = startProcSampler({ pid: child.pid, includeChildren: command.forks, coresPerProcess: engine.singleThreaded ? 1 : undefined, onSample: input.onSample });
   const cpuShare = engine.singleThreaded ? 1 : ((await readProc(child.pid))?.cores ?? 1);

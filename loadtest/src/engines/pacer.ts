@@ -14,9 +14,10 @@ import type { EngineContext, GeneratorEngine } from './types.js';
 const SCRIPTS_IN = '/rightsize/loadtest';
 const SCRIPT = 'pacer/pacer.ts';
 
-/** The pacer's environment: k6's RS_* variables plus its scenario. */
-export function pacerEnv(ctx: Pick<EngineContext, 'options' | 'rawSummary' | 'payloads'>): Record<string, string> {
-  return { ...k6Env(ctx.options, ctx), RS_SCENARIO: ctx.options.scenario };
+/** The pacer's environment: k6's RS_* variables plus its scenario, and its share of a split run. */
+export function pacerEnv(ctx: Pick<EngineContext, 'options' | 'rawSummary' | 'payloads' | 'share'>): Record<string, string> {
+  const share: Record<string, string> = ctx.share ? { RS_GENERATOR: `${ctx.share.index}/${ctx.share.count}`, RS_START_AT_MS: String(ctx.share.startAtMs) } : {};
+  return { ...k6Env(ctx.options, ctx), RS_SCENARIO: ctx.options.scenario, ...share };
 }
 
 export const pacer: GeneratorEngine = {

@@ -39,6 +39,16 @@ export interface LiveReading {
   stepP95Ms: number | null;
 }
 
+/**
+ * One instance of a run split across `count` generators (`generators: N`): which one it is, and
+ * the wall-clock ms at which every instance starts its schedule (so their steps line up).
+ */
+export interface InstanceShare {
+  index: number;
+  count: number;
+  startAtMs: number;
+}
+
 /** What an engine is given to build its command: the run, and its files as the engine sees them. */
 export interface EngineContext {
   options: Readonly<LoadOptions>;
@@ -47,8 +57,10 @@ export interface EngineContext {
   rawSummary: string;
   /** the payloads file; null = the scripts' default next to them */
   payloads: string | null;
-  /** the run folder */
+  /** the run folder (this instance's, when the run is split) */
   outDir: string;
+  /** set when the run is split across several instances; null or absent = one generator */
+  share?: InstanceShare | null | undefined;
 }
 
 /** How an engine runs as a local process. */

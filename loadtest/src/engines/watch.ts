@@ -17,7 +17,7 @@ export interface Watcher {
 }
 
 export function watchEngine(opts: {
-  engine: LaunchedEngine;
+  engine: Pick<LaunchedEngine, 'liveUrl' | 'interrupt'>;
   lines: LineHandler;
   schedule: StepSchedule;
   deadlineS: number;

@@ -83,6 +83,7 @@ export function createLoadContract(plan: SweepPlan): LoadContract {
         target: destination.url,
         schedule: { startUsers: first.users, maxUsers: last.users, stepUsers: load.users.step, ...timing, ...think },
         generator: { runtime: 'docker', cpus: load.generator.cpus, memory: formatMemory(load.generator.memory), network: destination.network, networkOwner: destination.owner },
+        generators: load.generators,
         outDir: destination.outDir,
         runId: destination.runId,
       };

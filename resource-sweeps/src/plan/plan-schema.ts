@@ -85,8 +85,19 @@ export const LoadSchema = z
       .object({ cpus: z.number().positive().default(1), memory: MemoryMibSchema.default(8192) })
       .strict()
       .default({ cpus: 1, memory: 8192 }),
+    /**
+     * generator instances each trial's load is split across (the pacer only: each offers 1/N of
+     * every step's rate from one shared start; per-step results are merged exactly from their
+     * histograms and a step is valid only when every instance was healthy). Each instance gets
+     * `generator`'s limits
+     */
+    generators: z.number().int().min(1).max(16).default(1),
   })
   .strict()
+  .refine((l) => l.generators === 1 || (l.engine ?? (l.scenario === 'arrival' ? 'pacer' : 'k6')) === 'pacer', {
+    message: 'generators > 1 splits the load across pacer instances only: use engine pacer (scenario arrival), or one generator',
+    path: ['generators'],
+  })
   .refine((l) => l.scenario === 'steps' || l.engine !== 'locust', { message: 'the arrival scenario runs on the pacer or k6, not Locust', path: ['scenario'] })
   .refine((l) => l.scenario === 'arrival' || l.engine !== 'pacer', { message: 'the pacer offers open-model load only: use scenario arrival, or engine k6/locust for steps', path: ['scenario'] })
   .transform((l) => ({ ...l, engine: l.engine ?? (l.scenario === 'arrival' ? 'pacer' : 'k6') }));

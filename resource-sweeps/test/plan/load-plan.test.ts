@@ -137,3 +137,15 @@ test('the default plan confirms its boundary and warms each trial at its own sta
   assert.deepEqual(fixed.warmup(steps)?.step, { kind: 'rate', target: 28.571, users: 50 });
   assert.equal(createLoadContract(SweepPlanSchema.parse({ trial: { warmup: { duration: 0 } } })).warmup(steps), null);
 });
+
+test('load.generators splits each trial across pacer instances; other engines are refused naming the key', async () => {
+  const { createLoadContract } = await import('../../src/plan/load-contract.js');
+  assert.equal(SweepPlanSchema.parse({}).load.generators, 1);
+  const plan = parsePlanYaml('load: { generators: 2 }', { source: 'plans/x.yaml' });
+  const load = createLoadContract(plan);
+  const options = load.loadOptions(load.trialSteps(500), { url: 'http://lb:8080', network: 'n', owner: 'o', outDir: '/tmp/x', runId: 'r' });
+  assert.equal(options.generators, 2);
+  const e = planError('load: { scenario: steps, generators: 2 }');
+  assert.equal(e.key, 'load.generators');
+  assert.match(e.format(), /pacer instances only/);
+});
