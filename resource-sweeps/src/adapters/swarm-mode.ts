@@ -70,22 +70,28 @@ export async function releaseSwarm(docker: Docker, options: { self?: string; ali
 }
 
 export interface SwarmSession {
-  /** swarm mode on, this sweep recorded as a user; idempotent */
-  ensure(): Promise<void>;
+  /**
+   * swarm mode on, this sweep recorded as a user; idempotent. Returns, once, what it did to the
+   * engine when it had to enter swarm mode (so the sweep says so, never silently), else null
+   */
+  ensure(): Promise<string | null>;
   /** this sweep stops using the swarm; leaves it if it was entered by a sweep and nobody needs it. A note or null */
   close(): Promise<string | null>;
 }
 
 export function createSwarmSession(options: { docker: Docker; owner: string }): SwarmSession {
   const { docker, owner } = options;
-  let joined: Promise<void> | undefined;
-  const join = async () => {
+  let joined: Promise<string | null> | undefined;
+  let told = false;
+  const join = async (): Promise<string | null> => {
     let state = await docker.swarmState();
+    let entered = false;
     const add: Record<string, string> = { [`${USER_LABEL_PREFIX}${owner}`]: '1' };
     if (!state.active) {
       try {
         await docker.swarmInit({ timeoutMs: 60_000 });
         add[ENTERED_BY_LABEL] = owner;
+        entered = true;
       } catch (cause) {
         // another sweep may have entered it a moment ago: then it is theirs, and fine to use
         if (!(await docker.swarmState()).active) {
@@ -98,14 +104,20 @@ export function createSwarmSession(options: { docker: Docker; owner: string }): 
       throw new SweepError('SWEEP_ERR_STACK_UP', 'this engine is a swarm worker, not a manager: `docker stack deploy` needs a manager', { hint: 'run the sweep on a manager node, or use runtime: compose' });
     }
     await docker.updateNodeLabels(state.nodeId, { add });
+    return entered
+      ? 'the engine was not in swarm mode: entered it for this sweep (docker swarm init --advertise-addr 127.0.0.1; node label io.rightsize.swarm.entered-by) and leaves it when the sweep ends; to keep a swarm of your own, run `docker swarm init` before the sweep'
+      : null;
   };
   return {
-    ensure() {
+    async ensure() {
       joined ??= join().catch((error: unknown) => {
         joined = undefined;
         throw error;
       });
-      return joined;
+      const note = await joined;
+      if (note === null || told) return null;
+      told = true;
+      return note;
     },
     async close() {
       if (!joined) return null;

@@ -76,7 +76,8 @@ export function createSwarmStackAdapter(options: { docker: Docker; files?: strin
             if (tmp) await rm(tmp, { recursive: true, force: true });
           },
           async deploy() {
-            await session?.ensure();
+            const entered = (await session?.ensure()) ?? null;
+            if (entered) onDetail?.(entered);
             tmp = await mkdtemp(path.join(os.tmpdir(), `${project}-`));
             const override = path.join(tmp, 'swarm-override.json');
             await writeFile(override, swarmOverride({ port, statsPort }));

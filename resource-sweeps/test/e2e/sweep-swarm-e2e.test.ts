@@ -61,6 +61,9 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
   const { summary } = await sweep.run();
 
   assert.ok(details.some((d) => /docker stack deploy rs-sweep-/.test(d)), 'deployed with docker stack deploy');
+  // entering swarm mode is said, once, with how to keep a swarm of one's own; never done silently
+  const entered = details.filter((d) => /not in swarm mode: entered it for this sweep \(docker swarm init/.test(d));
+  assert.equal(entered.length, before.active ? 0 : 1, details.join('\n'));
   assert.ok(activeDuringTrial, 'the engine was in swarm mode during the trial');
   const { records } = await store.read();
   const oom = records.find((r) => r.config.memory_mib === 24);
