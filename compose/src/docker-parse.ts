@@ -260,3 +260,25 @@ export function parseStackPs(text: string): TaskState[] {
     return name ? { name: name.replace(/^\\_\s*/, ''), state: state ?? '', error: error ?? '' } : undefined;
   });
 }
+
+/**
+ * The parts of `docker inspect <task>` a sweep samples by: where the task runs (node), its
+ * container, state, exit code, the host-mode ports it published and its limits.
+ */
+export const TaskInspectSchema = z.looseObject({
+  ID: z.string(),
+  NodeID: z.string().default(''),
+  ServiceID: z.string(),
+  Slot: z.number().optional(),
+  DesiredState: z.string().default(''),
+  Spec: z.looseObject({
+    Resources: z.looseObject({ Limits: z.looseObject({ NanoCPUs: z.number().optional(), MemoryBytes: z.number().optional() }).nullish() }).nullish(),
+  }),
+  Status: z.looseObject({
+    State: z.string(),
+    Err: z.string().optional(),
+    ContainerStatus: z.looseObject({ ContainerID: z.string().optional(), ExitCode: z.number().optional() }).nullish(),
+    PortStatus: z.looseObject({ Ports: z.array(z.looseObject({ TargetPort: z.number(), PublishedPort: z.number().optional(), PublishMode: z.string().optional() })).nullish() }).nullish(),
+  }),
+});
+export type TaskInspect = z.infer<typeof TaskInspectSchema>;

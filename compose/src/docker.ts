@@ -26,6 +26,7 @@ export type {
   ServiceInspect,
   ServiceSummary,
   StatsSample,
+  TaskInspect,
   TaskState,
   VolumeSummary,
 } from './docker-parse.js';

@@ -10,8 +10,8 @@ import { parseDuration } from './plan/units.js';
 import type { ServeArgs } from './web/web-options.js';
 
 export type Command =
-  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; reports: string | null; runId: string | null; serve?: ServeArgs }
-  | { kind: 'compare'; plan: string | null; quick: boolean; items: CompareItem[]; reports: string | null; runId: string | null }
+  | { kind: 'run'; plan: string | null; quick: boolean; resume: string | null; reports: string | null; runId: string | null; swarmInit: boolean; serve?: ServeArgs }
+  | { kind: 'compare'; plan: string | null; quick: boolean; items: CompareItem[]; reports: string | null; runId: string | null; swarmInit: boolean }
   | { kind: 'serve'; web: ServeArgs; reports: string | null }
   | { kind: 'plan'; plan: string | null; quick: boolean }
   | { kind: 'report'; run: string; compare: string | null; reports: string | null }
@@ -36,6 +36,9 @@ Options:
                      target. Writes <run-id>/compare.{json,md,html}; each target's sweep is the run
                      <run-id>-<target> (run the same command again to resume an interrupted one).
                      With report: the other runs (folders or ids) beside this one
+  --swarm-init       runtime: swarm on an engine not in swarm mode: let the sweep enter it
+                     (docker swarm init --advertise-addr 127.0.0.1) and leave it at the end
+                     (or RIGHTSIZE_SWARM_INIT=1); without it such a sweep is refused
   --reports <dir>    where run folders go (default resource-sweeps/reports)
   --run-id <id>      name of the new run's folder (default <time>-<plan name>)
   --serve            also serve the live page and HTTP API while this sweep runs
@@ -86,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): Command {
         duration: { type: 'string' },
         image: { type: 'string' },
         serve: { type: 'boolean', default: false },
+        'swarm-init': { type: 'boolean', default: false },
         port: { type: 'string' },
         host: { type: 'string' },
         token: { type: 'string' },
@@ -118,16 +122,16 @@ export function parseCliArgs(argv: readonly string[]): Command {
       const web = WEB.find((k) => (v as Record<string, unknown>)[k] !== undefined);
       if (web) fail(`--${web} applies to the live page: add --serve (or use \`npm run sweep -- serve\`)`, `--${web}`);
     }
-    only(['plan', 'quick', 'resume', 'compare', 'reports', 'run-id', 'serve', ...WEB], 'a sweep run');
+    only(['plan', 'quick', 'resume', 'compare', 'reports', 'run-id', 'serve', 'swarm-init', ...WEB], 'a sweep run');
     if (v.plan && v.quick) fail('--plan and --quick are alternatives: give one', '--quick');
     if (v.resume && (v.plan || v.quick || v['run-id'])) fail('--resume continues a run with the plan it started with: drop --plan/--quick/--run-id', '--resume');
     if (v['run-id'] !== undefined && !/^[A-Za-z0-9][\w.-]*$/.test(v['run-id'])) fail('--run-id may use letters, digits, ".", "_" and "-"', '--run-id');
     if (v.compare !== undefined) {
       if (v.resume) fail('--compare resumes by itself: run the same --compare command with the same --run-id again', '--resume');
       if (v.serve) fail('--compare runs several sweeps one after the other; the live page follows one sweep: drop --serve', '--serve');
-      return { kind: 'compare', plan: v.plan ?? null, quick: v.quick ?? false, items: parseCompareList(v.compare), reports: v.reports ?? null, runId: v['run-id'] ?? null };
+      return { kind: 'compare', plan: v.plan ?? null, quick: v.quick ?? false, items: parseCompareList(v.compare), reports: v.reports ?? null, runId: v['run-id'] ?? null, swarmInit: v['swarm-init'] ?? false };
     }
-    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null, ...(v.serve ? { serve: serveArgs() } : {}) };
+    return { kind: 'run', plan: v.plan ?? null, quick: v.quick ?? false, resume: v.resume ?? null, reports: v.reports ?? null, runId: v['run-id'] ?? null, swarmInit: v['swarm-init'] ?? false, ...(v.serve ? { serve: serveArgs() } : {}) };
   }
   if (positionals.length > (sub === 'report' ? 2 : 1)) fail(`unexpected argument "${positionals[positionals.length - 1]}"`);
   switch (sub) {

@@ -85,7 +85,7 @@ async function runCompare(cmd: Extract<Command, { kind: 'compare' }>): Promise<n
   const reused = new Map<string, string>();
   for (const item of cmd.items) if (item.run) reused.set(item.name, await resolveRunDir(item.run, root));
   const docker = createDocker();
-  const ports = createDockerSweepPorts({ docker });
+  const ports = createDockerSweepPorts({ docker, ...(cmd.swarmInit ? { swarmInit: true } : {}) });
   await ports.requireEngine();
   for (const item of cmd.items) {
     if (item.run || !item.preset) continue;
@@ -148,7 +148,7 @@ async function runSweep(cmd: Extract<Command, { kind: 'run' }>): Promise<number>
   const start = await locateRun(cmd.resume ? { kind: 'resume', run: cmd.resume } : { kind: 'new', ...(await resolvePlan(cmd)), runId: cmd.runId }, root);
   const docker = createDocker();
   const controller = new AbortController();
-  const prepared = await createSweepFactory({ ports: createDockerSweepPorts({ docker }), imageKey: 'target.image' })(start, controller.signal);
+  const prepared = await createSweepFactory({ ports: createDockerSweepPorts({ docker, ...(cmd.swarmInit ? { swarmInit: true } : {}) }), imageKey: 'target.image' })(start, controller.signal);
   interruptible(controller);
   const { sweep, dir } = prepared;
   const detach = attachTerminalProgress(sweep.events, { out, live: Boolean(out.isTTY) && !getSweepEnv().NO_COLOR });

@@ -15,6 +15,8 @@ export const SweepEnvSchema = z.object({
   RIGHTSIZE_SWEEP_COMPOSE_FILES: envString,
   /** bearer token of the live page/API (`serve`, `--serve`); required to bind beyond loopback */
   RIGHTSIZE_SWEEP_TOKEN: envString,
+  /** `1`: a `runtime: swarm` sweep may enter swarm mode itself when the engine is not in it (and leaves it afterwards); `--swarm-init` does the same */
+  RIGHTSIZE_SWARM_INIT: envString,
   /** no colours and no in-place progress line (also when stdout is not a terminal) */
   NO_COLOR: envString,
 });

@@ -15,7 +15,9 @@ function argsError(argv: string[]): SweepError {
 }
 
 test('no arguments run the default plan', () => {
-  assert.deepEqual(parseCliArgs([]), { kind: 'run', plan: null, quick: false, resume: null, reports: null, runId: null });
+  assert.deepEqual(parseCliArgs([]), { kind: 'run', plan: null, quick: false, resume: null, reports: null, runId: null, swarmInit: false });
+  assert.equal((parseCliArgs(['--swarm-init', '--quick']) as { swarmInit: boolean }).swarmInit, true);
+  assert.throws(() => parseCliArgs(['cleanup', '--swarm-init']), /--swarm-init does not apply/);
 });
 
 test('--plan, --quick, --resume and --compare are read', () => {

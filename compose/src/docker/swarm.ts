@@ -2,7 +2,7 @@
  * Swarm mode: entering and leaving it, node labels, services, and stacks deployed from compose
  * files (`docker stack deploy`). Part of the Docker adapter (docker.ts).
  */
-import { parseServiceLs, parseStackPs, ServiceInspectSchema, type ServiceInspect, type ServiceSummary, type TaskState } from '../docker-parse.js';
+import { parseServiceLs, parseStackPs, ServiceInspectSchema, TaskInspectSchema, type ServiceInspect, type ServiceSummary, type TaskInspect, type TaskState } from '../docker-parse.js';
 import type { ExecResult } from '../exec.js';
 import { filterArgs, type DockerContext } from './context.js';
 
@@ -85,6 +85,23 @@ export function swarmOps({ cli }: DockerContext) {
     },
     /** The stack's tasks as the table a person reads (name, state, error; replaced tasks under `\\_ `). */
     stackTaskTable,
+    /** The ids of every task of a service, earlier (replaced) ones included. */
+    async serviceTaskIds(service: string): Promise<string[]> {
+      return (await cli(['service', 'ps', '-q', '--no-trunc', service])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    },
+    /** Tasks inspected: node, container, state, exit code, published ports, limits. */
+    async inspectTasks(ids: string[]): Promise<TaskInspect[]> {
+      if (ids.length === 0) return [];
+      const docs = JSON.parse((await cli(['inspect', '--type', 'task', ...ids])).stdout) as unknown[];
+      return docs.map((d) => TaskInspectSchema.parse(d));
+    },
+    /** The address each node advertises to the swarm (`Status.Addr`) and its hostname, by node id. */
+    async nodeAddresses(nodeIds: string[]): Promise<Record<string, { addr: string; hostname: string }>> {
+      if (nodeIds.length === 0) return {};
+      const { stdout } = await cli(['node', 'inspect', '--format', '{{.ID}}\t{{.Status.Addr}}\t{{.Description.Hostname}}', ...nodeIds]);
+      const rows = stdout.split('\n').map((l) => l.trim().split('\t'));
+      return Object.fromEntries(rows.filter((r) => r.length === 3 && r[0]).map(([id, addr, hostname]) => [id as string, { addr: addr as string, hostname: hostname as string }]));
+    },
     /** The stack's tasks, earlier (replaced) ones included. */
     async stackTasks(stack: string): Promise<TaskState[]> {
       return parseStackPs(await stackTaskTable(stack));

@@ -178,6 +178,20 @@ export function defineRecipes(opts: { apiVersion: string; modelVersion: string }
       oci: true,
     },
     {
+      // the per-node sampler of runtime: swarm sweeps (a global service in each trial's stack)
+      id: 'node-sampler',
+      tags: [`rightsize-node-sampler:${opts.apiVersion}`, 'rightsize-node-sampler:latest'],
+      thirdParty: false,
+      parents: ['node'],
+      kind: 'dockerfile',
+      dockerfile: 'compose/images/node-sampler/Dockerfile',
+      context: { repo: 'compose/images/node-sampler' },
+      inputs: ['compose/images/node-sampler'],
+      versions: { api: opts.apiVersion, node: V.node },
+      oci: true,
+      timeoutMs: 5 * 60_000,
+    },
+    {
       id: 'api',
       tags: [`rightsize-api:${opts.apiVersion}`, 'rightsize-api:latest', `${PUBLISHED_NAMESPACE}/rightsize-api:${opts.apiVersion}`],
       thirdParty: false,

@@ -15,7 +15,7 @@ test('offline builds every stand-in before the images built FROM it', () => {
 });
 
 test('without --offline only our own images are built (bases come from a registry)', () => {
-  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'mlflow-serve', 'fastapi', 'api']);
+  assert.deepEqual(planOrder(recipes, { offline: false }).map((r) => r.id), ['model', 'mlflow-serve', 'fastapi', 'node-sampler', 'api']);
 });
 
 test('--only brings the parents it needs when offline, and nothing else', () => {
@@ -94,4 +94,15 @@ test('the root .env names the compose file, so `docker compose up` works from th
 test('recipes pin the versions the architecture table names', async () => {
   const doc = await readFile(path.join(REPO_ROOT, 'docs/architecture.md'), 'utf8');
   for (const r of recipes.filter((x) => x.thirdParty)) assert.ok(doc.includes(`\`${r.tags[0]}\``), `${r.tags[0]} is in docs/architecture.md`);
+});
+
+test('the node sampler image (runtime swarm) is built FROM the node image and its hash covers what it copies', async () => {
+  const sampler = recipes.find((r) => r.id === 'node-sampler')!;
+  assert.deepEqual(sampler.parents, ['node']);
+  assert.deepEqual(sampler.context, { repo: 'compose/images/node-sampler' });
+  const sources = await copiedSources('compose/images/node-sampler/Dockerfile');
+  assert.deepEqual(sources, ['sampler.mjs']);
+  assert.ok(sampler.inputs.includes('compose/images/node-sampler'));
+  const from = (await readFile(path.join(REPO_ROOT, 'compose/images/node-sampler/Dockerfile'), 'utf8')).match(/^ARG BASE_IMAGE=(\S+)/m)?.[1];
+  assert.equal(from, recipes.find((r) => r.id === 'node')!.tags[0]);
 });

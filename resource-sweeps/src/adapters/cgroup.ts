@@ -46,11 +46,6 @@ async function read(file: string): Promise<string | null> {
   }
 }
 
-async function firstDir(candidates: string[]): Promise<string | null> {
-  for (const dir of candidates) if ((await read(path.join(dir, 'cgroup.procs'))) !== null) return dir;
-  return null;
-}
-
 /** No memory limit in cgroup v1 reads as a huge number (page-rounded LONG_MAX). */
 const V1_UNLIMITED = 2 ** 62;
 
@@ -58,22 +53,54 @@ export interface CgroupReader {
   read(containerId: string): Promise<CgroupReading | null>;
 }
 
-export function createCgroupReader(options: { root?: string } = {}): CgroupReader {
-  const root = options.root ?? '/sys/fs/cgroup';
-  const located = new Map<string, Promise<{ v: 1; cpu: string; cpuacct: string; memory: string } | { v: 2; dir: string } | null>>();
+/**
+ * Reads several files at once, by paths relative to the cgroup root; null for a file that is
+ * not there. Local files by default; a node sampler's POST /read for tasks on other nodes
+ * (node-sampler.ts), so one round trip reads a container's every file.
+ */
+export type CgroupFiles = (relativePaths: string[]) => Promise<(string | null)[]>;
+
+export function localCgroupFiles(root = '/sys/fs/cgroup'): CgroupFiles {
+  return (files) => Promise.all(files.map((f) => read(path.join(root, f))));
+}
+
+const V1_FILES = {
+  cpuacct: ['cpuacct.usage'],
+  cpu: ['cpu.stat'],
+  memory: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.limit_in_bytes', 'memory.oom_control'],
+} as const;
+const V2_FILES = ['cpu.stat', 'memory.current', 'memory.stat', 'memory.peak', 'memory.max', 'memory.events'] as const;
+
+type Location = { v: 1; cpu: string; cpuacct: string; memory: string } | { v: 2; dir: string };
+
+/** `root`: the local cgroup root (default /sys/fs/cgroup); `files`: where files are read from instead (a node sampler). */
+export function createCgroupReader(options: { root?: string; files?: CgroupFiles } = {}): CgroupReader {
+  const readMany = options.files ?? localCgroupFiles(options.root ?? '/sys/fs/cgroup');
+  const located = new Map<string, Promise<Location | null>>();
 
   const locate = (id: string) => {
     let found = located.get(id);
     if (!found) {
-      found = (async () => {
-        const v1 = (controller: string) => [path.join(root, controller, 'docker', id), path.join(root, controller, 'system.slice', `docker-${id}.scope`)];
-        const cpu = await firstDir([...v1('cpu'), ...v1('cpu,cpuacct')]);
-        const cpuacct = await firstDir([...v1('cpuacct'), ...v1('cpu,cpuacct')]);
-        const memory = await firstDir(v1('memory'));
-        if (cpu && cpuacct && memory) return { v: 1 as const, cpu, cpuacct, memory };
-        const dir = await firstDir([path.join(root, 'system.slice', `docker-${id}.scope`), path.join(root, 'docker', id)]);
-        return dir ? { v: 2 as const, dir } : null;
+      found = (async (): Promise<Location | null> => {
+        // every candidate directory (cgroupfs and systemd drivers, v1 and v2) in one read; the first that exists wins
+        const v1 = (controller: string) => [path.posix.join(controller, 'docker', id), path.posix.join(controller, 'system.slice', `docker-${id}.scope`)];
+        const candidates = {
+          cpu: [...v1('cpu'), ...v1('cpu,cpuacct')],
+          cpuacct: [...v1('cpuacct'), ...v1('cpu,cpuacct')],
+          memory: v1('memory'),
+          v2: [path.posix.join('system.slice', `docker-${id}.scope`), path.posix.join('docker', id)],
+        };
+        const all = [...new Set(Object.values(candidates).flat())];
+        const texts = await readMany(all.map((d) => path.posix.join(d, 'cgroup.procs')));
+        const exists = new Set(all.filter((_, i) => texts[i] !== null));
+        const first = (dirs: string[]) => dirs.find((d) => exists.has(d)) ?? null;
+        const [cpu, cpuacct, memory] = [first(candidates.cpu), first(candidates.cpuacct), first(candidates.memory)];
+        if (cpu && cpuacct && memory) return { v: 1, cpu, cpuacct, memory };
+        const dir = first(candidates.v2);
+        return dir ? { v: 2, dir } : null;
       })();
+      // a container not (yet) found is looked for again next time
+      found.then((where) => where ?? located.delete(id), () => located.delete(id));
       located.set(id, found);
     }
     return found;
@@ -84,14 +111,10 @@ export function createCgroupReader(options: { root?: string } = {}): CgroupReade
       const where = await locate(id);
       if (!where) return null;
       if (where.v === 1) {
-        const [usage, cpuStat, memUsage, memStat, memMax, memLimit, oom] = await Promise.all([
-          read(path.join(where.cpuacct, 'cpuacct.usage')),
-          read(path.join(where.cpu, 'cpu.stat')),
-          read(path.join(where.memory, 'memory.usage_in_bytes')),
-          read(path.join(where.memory, 'memory.stat')),
-          read(path.join(where.memory, 'memory.max_usage_in_bytes')),
-          read(path.join(where.memory, 'memory.limit_in_bytes')),
-          read(path.join(where.memory, 'memory.oom_control')),
+        const [usage = null, cpuStat = null, memUsage = null, memStat = null, memMax = null, memLimit = null, oom = null] = await readMany([
+          ...V1_FILES.cpuacct.map((f) => path.posix.join(where.cpuacct, f)),
+          ...V1_FILES.cpu.map((f) => path.posix.join(where.cpu, f)),
+          ...V1_FILES.memory.map((f) => path.posix.join(where.memory, f)),
         ]);
         if (usage === null && memUsage === null) return null; // the container is gone
         const cs = parseKeyValues(cpuStat ?? '');
@@ -109,9 +132,7 @@ export function createCgroupReader(options: { root?: string } = {}): CgroupReade
           oom_kills: oom === null ? null : (parseKeyValues(oom).oom_kill ?? null),
         };
       }
-      const [cpuStat, current, memStat, peak, max, events] = (await Promise.all(
-        ['cpu.stat', 'memory.current', 'memory.stat', 'memory.peak', 'memory.max', 'memory.events'].map((f) => read(path.join(where.dir, f))),
-      )) as [string | null, string | null, string | null, string | null, string | null, string | null];
+      const [cpuStat = null, current = null, memStat = null, peak = null, max = null, events = null] = await readMany(V2_FILES.map((f) => path.posix.join(where.dir, f)));
       if (cpuStat === null && current === null) return null;
       const cs = parseKeyValues(cpuStat ?? '');
       const ms = parseKeyValues(memStat ?? '');

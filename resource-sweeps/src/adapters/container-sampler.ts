@@ -2,7 +2,8 @@
  * Samples every container of a trial once per interval: CPU use (by difference of cumulative
  * CPU time), CFS throttling counters, memory and its high-water mark from the host's cgroup
  * files; running/OOM-killed/restart count and limits from one `docker inspect` of all of them;
- * and the host's CPU from /proc/stat. Ticks never overlap; a slow tick delays the next.
+ * and the host's CPU from /proc/stat. Swarm tasks on any node come with their own reader (that
+ * node's sampler) and their state from the task (swarm-stack.ts), so nothing assumes they run here. Ticks never overlap; a slow tick delays the next.
  */
 import { readFile } from 'node:fs/promises';
 import type { Docker } from '@rightsize/compose/docker';
@@ -13,6 +14,20 @@ export interface SampledContainer {
   id: string;
   name: string;
   service: string;
+  /** runtime swarm: the node the task runs on (hostname) */
+  node?: string;
+  /** where this container's cgroup files are read (a node sampler); default: the sampler's own reader */
+  cgroups?: CgroupReader;
+  /** what the orchestrator says of it (a Swarm task, maybe on another node); without it, `docker inspect` on this engine */
+  status?: SampledStatus;
+}
+
+/** A container's state as the orchestrator reports it, for containers this engine cannot inspect. */
+export interface SampledStatus {
+  running: boolean;
+  exitCode: number | null;
+  cpuLimit: number | null;
+  memLimitMib: number | null;
 }
 
 export interface ContainerSamplerOptions {
@@ -50,22 +65,31 @@ export function startContainerSampler(options: ContainerSamplerOptions): Contain
 
   async function tick(): Promise<void> {
     const containers = await options.list();
-    const inspected = await options.docker.inspectContainers(containers.map((c) => c.id));
+    const inspected = await options.docker.inspectContainers(containers.filter((c) => !c.status).map((c) => c.id));
     const t = Date.now();
-    for (const c of containers) {
-      const info = inspected.find((i) => i.Id === c.id || i.Id.startsWith(c.id));
-      const reading = await options.cgroups.read(info?.Id ?? c.id);
+    const readings = await Promise.all(
+      containers.map((c) => {
+        const info = c.status ? undefined : inspected.find((i) => i.Id === c.id || i.Id.startsWith(c.id));
+        return (c.cgroups ?? options.cgroups).read(info?.Id ?? c.id).catch((error: unknown) => {
+          options.onError?.(error);
+          return null;
+        });
+      }),
+    );
+    for (const [i, c] of containers.entries()) {
+      const info = c.status ? undefined : inspected.find((x) => x.Id === c.id || x.Id.startsWith(c.id));
+      const reading = readings[i] ?? null;
       const prev = last.get(c.id);
       const cpuPct = reading?.cpu_ns !== null && reading?.cpu_ns !== undefined && prev?.reading.cpu_ns != null && t > prev.t ? Math.max(0, (100 * (reading.cpu_ns - prev.reading.cpu_ns)) / ((t - prev.t) * 1e6)) : null;
       if (reading) last.set(c.id, { t, reading });
       const nano = info?.HostConfig.NanoCpus ?? null;
-      const memLimit = info?.HostConfig.Memory ? info.HostConfig.Memory / MIB : reading?.mem_limit_bytes != null ? reading.mem_limit_bytes / MIB : null;
+      const memLimit = c.status?.memLimitMib ?? (info?.HostConfig.Memory ? info.HostConfig.Memory / MIB : reading?.mem_limit_bytes != null ? reading.mem_limit_bytes / MIB : null);
       const sample: ContainerSample = {
         t,
         id: c.id,
         name: c.name,
         service: c.service,
-        running: info?.State.Running ?? false,
+        running: c.status?.running ?? info?.State.Running ?? false,
         cpu_pct: cpuPct,
         nr_periods: reading?.nr_periods ?? null,
         nr_throttled: reading?.nr_throttled ?? null,
@@ -73,10 +97,11 @@ export function startContainerSampler(options: ContainerSamplerOptions): Contain
         mem_mib: reading?.mem_bytes != null ? reading.mem_bytes / MIB : null,
         mem_peak_mib: reading?.mem_peak_bytes != null ? reading.mem_peak_bytes / MIB : null,
         mem_limit_mib: memLimit,
-        cpu_limit: nano ? nano / 1e9 : null,
+        cpu_limit: c.status ? c.status.cpuLimit : nano ? nano / 1e9 : null,
         oom_killed: (info?.State.OOMKilled ?? false) || (reading?.oom_kills ?? 0) > 0,
         restarts: info?.RestartCount ?? 0,
-        exit_code: info && !info.State.Running ? info.State.ExitCode : null,
+        exit_code: c.status ? (c.status.running ? null : c.status.exitCode) : info && !info.State.Running ? info.State.ExitCode : null,
+        ...(c.node !== undefined ? { node: c.node } : {}),
       };
       samples.push(sample);
       options.onSample?.(sample);

@@ -14,6 +14,7 @@ import { createDockerTrialExecutor } from './docker-trial-executor.js';
 import { createLoadtestDriver } from './load-driver.js';
 import { gitCommit, machineInfo } from './machine-facts.js';
 import { createStackAdapter } from './stack-adapter.js';
+import { checkSwarmRuntime } from './swarm-mode.js';
 import { createSweepOwner, removeSweepOwner } from './stale-cleanup.js';
 
 /** The engine, once it answers; SWEEP_ERR_DOCKER (with how to start it) when it does not. */
@@ -26,14 +27,27 @@ export async function requireDockerEngine(docker: Docker = createDocker()): Prom
   return docker;
 }
 
-/** `composeFiles`: the stack under test (default: RIGHTSIZE_SWEEP_COMPOSE_FILES, else compose/docker-compose.yml). */
-export function createDockerSweepPorts(options: { docker: Docker; composeFiles?: string[] }): SweepPorts {
+/** RIGHTSIZE_SWARM_INIT says yes (1, true, yes). */
+export function swarmInitFromEnv(): boolean {
+  return /^(1|true|yes)$/i.test(getSweepEnv().RIGHTSIZE_SWARM_INIT ?? '');
+}
+
+/**
+ * `composeFiles`: the stack under test (default: RIGHTSIZE_SWEEP_COMPOSE_FILES, else
+ * compose/docker-compose.yml). `swarmInit`: a `runtime: swarm` sweep may enter swarm mode itself
+ * (default RIGHTSIZE_SWARM_INIT); otherwise such a sweep on an engine outside swarm mode is refused.
+ */
+export function createDockerSweepPorts(options: { docker: Docker; composeFiles?: string[]; swarmInit?: boolean }): SweepPorts {
   const { docker } = options;
+  const swarmInit = options.swarmInit ?? swarmInitFromEnv();
   const files = options.composeFiles ?? composeFilesFromEnv();
   const cgroupRoot = getSweepEnv().RIGHTSIZE_CGROUP_ROOT;
   return {
     requireEngine: async () => {
       await requireDockerEngine(docker);
+    },
+    checkRuntime: async (plan) => {
+      if (plan.runtime === 'swarm') await checkSwarmRuntime(docker, { allowInit: swarmInit });
     },
     imagePresent: async (image) => Boolean(await docker.imageInspect(image)),
     machine: () => machineInfo(docker),
@@ -42,7 +56,7 @@ export function createDockerSweepPorts(options: { docker: Docker; composeFiles?:
     trialExecutor: (owner) =>
       createDockerTrialExecutor({
         docker,
-        stack: createStackAdapter({ docker, ...(files ? { files } : {}) }),
+        stack: createStackAdapter({ docker, swarmInit, ...(files ? { files } : {}) }),
         load: createLoadtestDriver({ docker }),
         cgroups: createCgroupReader(cgroupRoot ? { root: cgroupRoot } : {}),
         owner,

@@ -13,6 +13,8 @@ export interface StackAdapterOptions {
   /** compose file(s) of the stack under test (default compose/docker-compose.yml) */
   files?: string[];
   cores?: number;
+  /** a `runtime: swarm` sweep may enter swarm mode itself (--swarm-init, RIGHTSIZE_SWARM_INIT=1) */
+  swarmInit?: boolean;
 }
 
 export function createStackAdapter(options: StackAdapterOptions): StackAdapter {

@@ -156,17 +156,26 @@ async function waitBalancerReady(options: { hostUrl: string; statsUrl: string; p
 async function diedOnTheirOwn(docker: Docker, containers: readonly SampledContainer[]): Promise<ContainerEvent[]> {
   const events: ContainerEvent[] = [];
   for (const c of containers) {
-    const s = (await docker.inspect(c.id)).State;
-    if (s.OOMKilled) events.push({ t: Date.now(), name: c.name, kind: 'oom', detail: `${c.name} was OOM-killed` });
-    else if (!s.Running && s.ExitCode !== 0 && s.Status === 'exited') events.push({ t: Date.now(), name: c.name, kind: 'exit', detail: `${c.name} exited with code ${s.ExitCode}` });
+    const event = await containerExit(docker, c);
+    if (event) events.push(event);
   }
   return events;
+}
+
+/** How a container of this engine ended, if it died on its own (OOM-killed or exited non-zero); null otherwise. */
+export async function containerExit(docker: Docker, c: SampledContainer): Promise<ContainerEvent | null> {
+  const s = (await docker.inspect(c.id)).State;
+  if (s.OOMKilled) return { t: Date.now(), name: c.name, kind: 'oom', detail: `${c.name} was OOM-killed` };
+  if (!s.Running && s.ExitCode !== 0 && s.Status === 'exited') return { t: Date.now(), name: c.name, kind: 'exit', detail: `${c.name} exited with code ${s.ExitCode}` };
+  return null;
 }
 
 /** What differs between runtimes: how the stack is deployed, listed, logged and removed. */
 export interface StackRuntime {
   /** every container of the stack, exited ones too */
   containers(): Promise<SampledContainer[]>;
+  /** the API containers that died on their own; default: each inspected on this engine */
+  exits?(): Promise<ContainerEvent[]>;
   logs(tail: number): Promise<string>;
   down(): Promise<void>;
   /** deploys and resolves once the runtime reports the stack up (Compose: healthy; Swarm: converged) */
@@ -201,7 +210,7 @@ export async function createStackHandle(stack: StackOptions, options: { docker: 
     hostUrl: `http://127.0.0.1:${port}`,
     statsUrl: `http://127.0.0.1:${statsPort}/stats;csv`,
     containers: () => runtime.containers(),
-    exits: async () => diedOnTheirOwn(docker, (await runtime.containers()).filter((c) => c.service === 'api')),
+    exits: async () => (runtime.exits ? runtime.exits() : diedOnTheirOwn(docker, (await runtime.containers()).filter((c) => c.service === 'api'))),
     logs: (tail) => runtime.logs(tail),
     down: () => runtime.down(),
     async up() {

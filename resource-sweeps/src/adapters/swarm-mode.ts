@@ -1,7 +1,9 @@
 /**
- * Swarm mode on a shared engine. A sweep with `runtime: swarm` enters swarm mode only when the
- * engine is not in it, and leaves it when the sweep ends; an engine that was already a swarm
- * stays one. Who is using the swarm is written on the node itself (node labels), so that two
+ * Swarm mode on a shared engine. A sweep with `runtime: swarm` on an engine that is not in swarm
+ * mode is refused before any trial, with how to enter it (`docker swarm init`), unless the user
+ * let the sweep do it (`--swarm-init`, RIGHTSIZE_SWARM_INIT=1): then it enters swarm mode, says
+ * so in the first trial's progress, and leaves it when the sweep ends; an engine that was already
+ * a swarm stays one. Who is using the swarm is written on the node itself (node labels), so that two
  * sweeps sharing it do not pull it from under each other, and so that the clean-up at the next
  * start can leave a swarm a crashed sweep entered:
  *   io.rightsize.swarm.entered-by = <owner>   the sweep that ran `docker swarm init`
@@ -69,6 +71,29 @@ export async function releaseSwarm(docker: Docker, options: { self?: string; ali
   return 'left swarm mode, which a sweep had entered';
 }
 
+/** How to enter swarm mode by hand, and how to let the sweep do it: the hint of every refusal. */
+export const SWARM_INIT_HINT =
+  'enter it yourself: `docker swarm init --advertise-addr 127.0.0.1` (a single-node swarm; `docker swarm leave --force` afterwards), or let the sweep enter it and leave it when it ends: add --swarm-init (or set RIGHTSIZE_SWARM_INIT=1); or use runtime: compose';
+
+/** The refusal of a `runtime: swarm` sweep on an engine outside swarm mode. */
+export function notInSwarmError(): SweepError {
+  return new SweepError('SWEEP_ERR_STACK_UP', 'the plan asks for runtime: swarm and this Docker engine is not in swarm mode; the sweep never enters it unasked', { key: 'runtime', hint: SWARM_INIT_HINT });
+}
+
+/**
+ * Refuses, before any trial, a `runtime: swarm` plan the engine cannot run: not in swarm mode
+ * (unless `allowInit`), or a worker node (`docker stack deploy` needs a manager).
+ */
+export async function checkSwarmRuntime(docker: Pick<Docker, 'swarmState'>, options: { allowInit: boolean }): Promise<void> {
+  const state = await docker.swarmState();
+  if (!state.active && !options.allowInit) throw notInSwarmError();
+  if (state.active && !state.manager) throw notManagerError();
+}
+
+function notManagerError(): SweepError {
+  return new SweepError('SWEEP_ERR_STACK_UP', 'this engine is a swarm worker, not a manager: `docker stack deploy` needs a manager', { key: 'runtime', hint: 'run the sweep on a manager node, or use runtime: compose' });
+}
+
 export interface SwarmSession {
   /**
    * swarm mode on, this sweep recorded as a user; idempotent. Returns, once, what it did to the
@@ -79,7 +104,8 @@ export interface SwarmSession {
   close(): Promise<string | null>;
 }
 
-export function createSwarmSession(options: { docker: Docker; owner: string }): SwarmSession {
+/** `allowInit`: the user let the sweep enter swarm mode (--swarm-init); without it an engine outside swarm mode is refused. */
+export function createSwarmSession(options: { docker: Docker; owner: string; allowInit?: boolean }): SwarmSession {
   const { docker, owner } = options;
   let joined: Promise<string | null> | undefined;
   let told = false;
@@ -88,6 +114,7 @@ export function createSwarmSession(options: { docker: Docker; owner: string }): 
     let entered = false;
     const add: Record<string, string> = { [`${USER_LABEL_PREFIX}${owner}`]: '1' };
     if (!state.active) {
+      if (!options.allowInit) throw notInSwarmError();
       try {
         await docker.swarmInit({ timeoutMs: 60_000 });
         add[ENTERED_BY_LABEL] = owner;
@@ -100,12 +127,10 @@ export function createSwarmSession(options: { docker: Docker; owner: string }): 
       }
       state = await docker.swarmState();
     }
-    if (!state.manager) {
-      throw new SweepError('SWEEP_ERR_STACK_UP', 'this engine is a swarm worker, not a manager: `docker stack deploy` needs a manager', { hint: 'run the sweep on a manager node, or use runtime: compose' });
-    }
+    if (!state.manager) throw notManagerError();
     await docker.updateNodeLabels(state.nodeId, { add });
     return entered
-      ? 'the engine was not in swarm mode: entered it for this sweep (docker swarm init --advertise-addr 127.0.0.1; node label io.rightsize.swarm.entered-by) and leaves it when the sweep ends; to keep a swarm of your own, run `docker swarm init` before the sweep'
+      ? 'the engine was not in swarm mode: entered it for this sweep as --swarm-init allows (docker swarm init --advertise-addr 127.0.0.1; node label io.rightsize.swarm.entered-by) and leaves it when the sweep ends; to keep a swarm of your own, run `docker swarm init` before the sweep'
       : null;
   };
   return {

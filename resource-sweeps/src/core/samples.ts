@@ -29,6 +29,8 @@ export const ContainerSampleSchema = z
     oom_killed: z.boolean(),
     restarts: z.number().int().nonnegative(),
     exit_code: z.number().int().nullable(),
+    /** runtime swarm: the node the task ran on (hostname), its cgroups read by that node's sampler */
+    node: z.string().optional(),
   })
   .strict();
 export type ContainerSample = z.infer<typeof ContainerSampleSchema>;

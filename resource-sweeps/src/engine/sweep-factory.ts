@@ -25,6 +25,8 @@ export interface SweepPorts {
   imagePresent(image: string): Promise<boolean>;
   machine(): Promise<Machine>;
   gitCommit(): Promise<string | null>;
+  /** refuses a plan this machine cannot run as asked (runtime: swarm on an engine outside swarm mode), before anything starts */
+  checkRuntime?(plan: SweepPlan): Promise<void>;
   /** a fresh owner label value for one sweep's Docker objects */
   createOwner(): string;
   /** the trial executor of one sweep, labelling what it starts with `owner` */
@@ -66,6 +68,7 @@ export function createSweepFactory(options: SweepFactoryOptions): (start: SweepS
     const store = createRunStore({ dir: start.dir });
     // a resumed run reads its plan back; an unreadable run.json is the request's problem, said now
     const runMeta = meta ?? (await store.readMeta());
+    await ports.checkRuntime?.(runMeta.plan);
     const owner = ports.createOwner();
     const sweep = createSweep({ store, ...(meta ? { meta } : {}), executor: ports.trialExecutor(owner), signal });
     return { sweep, runId: runMeta.run_id, dir: start.dir, plan: runMeta.plan, owner, dispose: () => ports.removeOwner(owner) };

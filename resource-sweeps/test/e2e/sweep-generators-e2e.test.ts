@@ -35,7 +35,7 @@ import { leftovers } from '../support/leftovers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN = path.resolve(here, '../../plans/ci-generators.yaml');
-const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'node:24-bookworm-slim'];
+const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'node:24-bookworm-slim', 'rightsize-node-sampler:latest'];
 const docker = createDocker();
 
 async function sweepOn(t: import('node:test').TestContext, plan: SweepPlan): Promise<{ summary: Summary; records: TrialRecord[]; dir: string; owner: string }> {
@@ -43,7 +43,7 @@ async function sweepOn(t: import('node:test').TestContext, plan: SweepPlan): Pro
   t.after(() => rm(dir, { recursive: true, force: true }));
   const owner = createSweepOwner();
   t.after(() => removeSweepOwner(docker, owner));
-  const stack = createStackAdapter({ docker });
+  const stack = createStackAdapter({ docker, swarmInit: true }); // as --swarm-init: the test leaves swarm mode as it found it
   t.after(() => stack.close?.());
   const store = createRunStore({ dir });
   const sweep = createSweep({

@@ -1,14 +1,14 @@
 /**
  * End to end with `runtime: swarm` on the real engine: the ci-swarm plan deploys the same compose
- * file with `docker stack deploy` on a single-node swarm (entered for the sweep when the engine
- * is not in swarm mode, and left afterwards). The 24m configuration is OOM-killed while starting
+ * file with `docker stack deploy` on a single-node swarm (entered for the sweep, as --swarm-init
+ * allows, when the engine is not in swarm mode, and left afterwards; refused without it). The 24m configuration is OOM-killed while starting
  * and must be judged an OOM (Swarm does not replace the task), not an infrastructure failure;
  * 384m holds the target with both replicas behind the balancer; nothing is left afterwards:
  * no stack, service, container or network of the sweep, and swarm mode as it was.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { createCgroupReader } from '../../src/adapters/cgroup.js';
 import { createDockerTrialExecutor } from '../../src/adapters/docker-trial-executor.js';
 import { createLoadtestDriver } from '../../src/adapters/load-driver.js';
 import { createStackAdapter } from '../../src/adapters/stack-adapter.js';
+import { checkSwarmRuntime, createSwarmSession } from '../../src/adapters/swarm-mode.js';
 import { createSweepOwner, removeSweepOwner } from '../../src/adapters/stale-cleanup.js';
 import { configKey } from '../../src/core/config-space.js';
 import { createSweep } from '../../src/engine/sweep-engine.js';
@@ -29,7 +30,7 @@ import { leftovers } from '../support/leftovers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAN = path.resolve(here, '../../plans/ci-swarm.yaml');
-const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1'];
+const IMAGES = ['rightsize-api:latest', 'haproxy:2.6', 'grafana/k6:1.8.1', 'rightsize-node-sampler:latest'];
 const docker = createDocker();
 
 
@@ -37,11 +38,17 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
   if (!(await requireDocker(t, { images: IMAGES }))) return;
   const before = await docker.swarmState();
   if (before.active) t.diagnostic('engine already in swarm mode: the sweep uses it and must leave it on');
+  else {
+    // without --swarm-init an engine outside swarm mode is refused before any trial, with the fix, and left alone
+    await assert.rejects(checkSwarmRuntime(docker, { allowInit: false }), (e: Error & { hint?: string }) => /not in swarm mode/.test(e.message) && /docker swarm init --advertise-addr 127\.0\.0\.1/.test(e.hint ?? '') && /--swarm-init/.test(e.hint ?? ''));
+    await assert.rejects(createSwarmSession({ docker, owner: 'rs-never', allowInit: false }).ensure(), /not in swarm mode/);
+    assert.equal((await docker.swarmState()).active, false, 'a refused sweep does not enter swarm mode');
+  }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rs-sweep-swarm-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const owner = createSweepOwner();
   t.after(() => removeSweepOwner(docker, owner));
-  const stack = createStackAdapter({ docker });
+  const stack = createStackAdapter({ docker, swarmInit: true }); // as --swarm-init: the test leaves swarm mode as it found it
   t.after(() => stack.close?.());
   const { plan } = await loadPlanFile({ file: PLAN });
   assert.equal(plan.runtime, 'swarm');
@@ -62,7 +69,7 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
 
   assert.ok(details.some((d) => /docker stack deploy rs-sweep-/.test(d)), 'deployed with docker stack deploy');
   // entering swarm mode is said, once, with how to keep a swarm of one's own; never done silently
-  const entered = details.filter((d) => /not in swarm mode: entered it for this sweep \(docker swarm init/.test(d));
+  const entered = details.filter((d) => /not in swarm mode: entered it for this sweep as --swarm-init allows \(docker swarm init/.test(d));
   assert.equal(entered.length, before.active ? 0 : 1, details.join('\n'));
   assert.ok(activeDuringTrial, 'the engine was in swarm mode during the trial');
   const { records } = await store.read();
@@ -85,6 +92,15 @@ test('a sweep with runtime swarm: OOM at start judged as OOM, a passing minimum,
   assert.equal(step.api.cpu_limit_pct, 2 * 100);
   assert.equal(step.api.mem_limit_mib, 384);
   assert.ok((step.api.cpu_pct_avg ?? 0) > 0);
+  // ...read through the node sampler (a global service of the stack) on the task's own node, not this host's cgroups
+  const onNode = details.map((d) => /API tasks on 1 node\(s\) \((.+)\), sampled by the node sampler on each/.exec(d)?.[1]).find(Boolean);
+  assert.ok(onNode, details.join('\n'));
+  assert.ok(own.samples_file);
+  const rows = (await readFile(path.join(dir, own.samples_file), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { service?: string; node?: string; cpu_pct?: number | null; mem_mib?: number | null });
+  const api = rows.filter((r) => r.service === 'api');
+  assert.ok(api.length >= 4, `api samples: ${api.length}`);
+  assert.ok(api.every((r) => r.node === onNode), `every API sample names the node its task ran on (${onNode})`);
+  assert.ok(api.some((r) => (r.cpu_pct ?? 0) > 0) && api.some((r) => (r.mem_mib ?? 0) > 0), 'CPU and memory read through the sampler');
 
   assert.deepEqual(await leftovers(owner), [], 'every stack was removed');
   assert.equal((await docker.swarmState()).active, before.active, 'swarm mode is as it was before the sweep');
