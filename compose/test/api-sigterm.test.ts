@@ -1,11 +1,11 @@
 // Docker tier: SIGTERM while the image is under load. Clients keep 32 keep-alive connections
 // busy with /predict on a 0.5-CPU container (so requests queue and are in flight when the
-// signal lands), then `docker kill --signal SIGTERM`. Every request the server accepted must end
-// with a complete HTTP response; the only errors allowed are the ones that prove a request was
-// NOT accepted: connection refused (the listener is closed) and a keep-alive socket closed by
-// the server while idle, before the request reached it, or a connection opened after the signal
-// that the closing listener never accepted (no byte of a response received in either case);
-// once the container has exited, its address is unreachable.
+// signal lands), then `docker kill --signal SIGTERM`. Every request sent on an open connection
+// must get a complete HTTP response (the drain, inference-api/src/drain.ts): zero resets and
+// zero EOFs on a reused keep-alive socket. The only errors allowed are the ones that prove a
+// request was NOT accepted: connection refused (the listener is closed), a connection opened
+// after the signal that the closing listener never accepted (no byte of a response received),
+// and, once the container has exited, an unreachable address.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, it } from 'node:test';
@@ -36,14 +36,14 @@ function send(agent: http.Agent, host: string, body: string): Promise<Outcome> {
 
 /**
  * Errors that show the server never took the request: refused (listener closed), unreachable
- * (container gone), or reset before any response byte on a keep-alive socket the server closed
- * while idle, or on a connection opened after SIGTERM that sat in the kernel's accept queue when
- * the listener closed (the server had stopped accepting by then).
+ * (container gone), or reset before any response byte on a NEW connection opened after SIGTERM
+ * that sat in the kernel's accept queue when the listener closed (the server had stopped
+ * accepting by then). A reset or EOF on a reused keep-alive socket is a request lost: never allowed.
  */
 function notAccepted(o: Outcome, killAt: number): boolean {
   if (o.error === 'ECONNREFUSED' || o.error === 'EHOSTUNREACH') return true;
   const resetEarly = !o.gotBytes && ['ECONNRESET', 'EPIPE', 'socket hang up'].includes(o.error ?? '');
-  return resetEarly && (o.reused || o.start >= killAt);
+  return resetEarly && !o.reused && o.start >= killAt;
 }
 
 describe('rightsize-api image on SIGTERM', () => {
@@ -84,7 +84,11 @@ describe('rightsize-api image on SIGTERM', () => {
     t.diagnostic(`requests ${outcomes.length}, started before SIGTERM ${before.length}, in flight at SIGTERM ${inFlight.length} (${inFlight.filter((o) => o.status === 200).length} answered 200), not accepted (after SIGTERM) ${outcomes.filter((o) => o.error !== undefined && notAccepted(o, killAt)).length}`);
     assert.ok(before.filter((o) => o.status === 200).length > 100, 'the container was under load');
     assert.ok(inFlight.length > 0, 'requests were in flight when the signal landed');
+    const onReused = outcomes.filter((o) => o.error !== undefined && o.reused);
+    assert.deepEqual(onReused.map((o) => o.error), [], 'no reset and no EOF on an open keep-alive connection');
     assert.deepEqual(cutOff.map((o) => o.error), [], `no accepted request was cut off: ${JSON.stringify(cutOff.slice(0, 8).map((o) => ({ ...o, start: Math.round(o.start - killAt), end: Math.round(o.end - killAt) })))}`);
+    const afterOnOpen = outcomes.filter((o) => o.start >= killAt && o.reused && o.status !== undefined);
+    t.diagnostic(`answered after SIGTERM on connections already open: ${afterOnOpen.length}`);
     assert.ok(before.every((o) => o.status === 200 || notAccepted(o, killAt)), 'every request sent before SIGTERM was answered 200');
     assert.ok(outcomes.every((o) => o.status === undefined || o.status === 200 || o.status === 503), 'answers are 200, or 503 while closing');
     assert.equal(exitCode, 0);

@@ -21,6 +21,8 @@ import { modelInfoRoute } from './routes/model-info.js';
 import { predictRoute } from './routes/predict.js';
 import { v2Routes } from './routes/v2-models.js';
 import { zodValidatorCompiler } from './validation.js';
+import http from 'node:http';
+import { deriveOverloadLimits } from './overload.js';
 
 export interface BuildAppOptions {
   config: Readonly<Config>;
@@ -36,7 +38,17 @@ export type App = FastifyInstance & { ctx: AppContext };
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, sizing } = options;
+  // bounded waiting, sized from the CPU limit and the latency objective (overload.ts)
+  const overload = deriveOverloadLimits(config.overload, sizing.cpus);
   const app = Fastify({
+    // Node checks request timeouts every connectionsCheckingInterval (30 s by default), far too
+    // late for a timeout of a second or two: check every quarter of it. (With a factory Fastify
+    // sets no server options itself: the keep-alive timeout is its default, 72 s.)
+    serverFactory: (handler) => {
+      const server = http.createServer({ requestTimeout: overload.requestTimeoutMs, headersTimeout: overload.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.round(overload.requestTimeoutMs / 4)) }, handler);
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
     logger: options.logger ?? false,
     bodyLimit: config.limits.bodyLimitBytes,
     // One log line per request costs more than the request at 20k req/s; metrics cover it.
@@ -64,12 +76,12 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   let admissionRef: { inflight(): number } = { inflight: () => 0 };
   const metrics = createMetrics({
     inflight: () => admissionRef.inflight(),
-    inflightLimit: config.limits.maxInflight,
+    inflightLimit: overload.maxInflight,
     model: { name: model.name, version: model.version, sha256: model.digest.onnxSha256 },
     limits: { cpus: sizing.cpus, memoryLimitBytes: sizing.memoryLimitBytes, heapLimitMb: sizing.heapLimitMb, intraOpThreads: model.threads.intraOp },
   });
   const admission = createAdmission({
-    limit: config.limits.maxInflight,
+    limit: overload.maxInflight,
     retryAfterSeconds: config.limits.retryAfterSeconds,
     // The hijacked 503 still passes through onResponse (http_requests_total counts it there).
     onReject: () => metrics.rejected.inc({ reason: 'overload' }),
@@ -79,7 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const inference: Inference = config.batching.enabled
     ? createMicroBatcher({ ...inferenceOptions, maxRows: config.batching.maxRows, maxWaitMs: config.batching.maxWaitMs })
     : createDirectInference(inferenceOptions);
-  const ctx: AppContext = { config, sizing, model, inference, admission, metrics, state };
+  const ctx: AppContext = { config, sizing, overload, model, inference, admission, metrics, state };
 
   app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);

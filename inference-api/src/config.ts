@@ -43,7 +43,11 @@ const auto = <T extends z.ZodType>(inner: T) =>
 export const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0, 65535, 8000),
-  LISTEN_BACKLOG: int(1, 65535, 4096),
+  LISTEN_BACKLOG: auto(intSchema(1, 65535)),
+  MAX_CONNECTIONS: auto(intSchema(1, 10_000_000)),
+  REQUEST_TIMEOUT_MS: auto(intSchema(100, 3_600_000)),
+  LATENCY_OBJECTIVE_MS: int(1, 600_000, 200),
+  REQUEST_CPU_US: num(1, 10_000_000).default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   MODEL_URI: z.string().default(DEFAULT_MODEL_URI),
@@ -57,7 +61,7 @@ export const EnvSchema = z.object({
 
   PREDICT_MAX_ROWS: int(1, 100_000, 1000),
   BODY_LIMIT_BYTES: int(1024, 1024 ** 3, 1024 * 1024),
-  MAX_INFLIGHT: int(1, 1_000_000, 256),
+  MAX_INFLIGHT: auto(intSchema(1, 1_000_000)),
   RETRY_AFTER_SECONDS: int(0, 3600, 1),
 
   MICRO_BATCHING: flag(true),
@@ -79,6 +83,7 @@ export const EnvSchema = z.object({
 
   SHUTDOWN_DELAY_MS: int(0, 60_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000, 9000),
+  SHUTDOWN_IDLE_GRACE_MS: int(0, 60_000, 1000),
 
   LAB_MODE: z.enum(['off', 'mmc']).default('off'),
   LAB_MU: num(0.001, 1_000_000).optional(),
@@ -93,6 +98,9 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
   if (env.SHUTDOWN_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['SHUTDOWN_DELAY_MS'], message: 'must be smaller than SHUTDOWN_TIMEOUT_MS' });
   }
+  if (env.SHUTDOWN_DELAY_MS + env.SHUTDOWN_IDLE_GRACE_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['SHUTDOWN_IDLE_GRACE_MS'], message: 'SHUTDOWN_DELAY_MS + SHUTDOWN_IDLE_GRACE_MS must be smaller than SHUTDOWN_TIMEOUT_MS (the drain needs time to finish)' });
+  }
   const user = env.MLFLOW_TRACKING_USERNAME !== undefined;
   if (user !== (env.MLFLOW_TRACKING_PASSWORD !== undefined)) {
     ctx.addIssue({ code: 'custom', path: ['MLFLOW_TRACKING_PASSWORD'], message: 'set both MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or neither' });
@@ -100,7 +108,15 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
 }).transform((env) => ({
   host: env.HOST,
   port: env.PORT,
-  listenBacklog: env.LISTEN_BACKLOG,
+  /** 'auto' values follow the CPU limit and the objective (overload.ts: deriveOverloadLimits) */
+  overload: {
+    maxInflight: env.MAX_INFLIGHT,
+    listenBacklog: env.LISTEN_BACKLOG,
+    maxConnections: env.MAX_CONNECTIONS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    latencyObjectiveMs: env.LATENCY_OBJECTIVE_MS,
+    requestCpuUs: env.REQUEST_CPU_US,
+  },
   logLevel: env.LOG_LEVEL,
   model: {
     uri: env.MODEL_URI,
@@ -117,7 +133,6 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
   limits: {
     maxRows: env.PREDICT_MAX_ROWS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    maxInflight: env.MAX_INFLIGHT,
     retryAfterSeconds: env.RETRY_AFTER_SECONDS,
   },
   batching: {
@@ -135,7 +150,7 @@ export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
     cgroupRoot: env.CGROUP_ROOT,
     nodeOptions: env.NODE_OPTIONS,
   },
-  shutdown: { delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+  shutdown: { delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS, idleGraceMs: env.SHUTDOWN_IDLE_GRACE_MS },
   lab: env.LAB_MODE === 'mmc' ? { mode: 'mmc' as const, mu: env.LAB_MU ?? 1, servers: env.LAB_SERVERS, seed: env.LAB_SEED } : null,
 }));
 

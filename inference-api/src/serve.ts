@@ -1,9 +1,12 @@
 // Starts the HTTP server for a parsed config and sizing: loads the model (inside buildApp),
-// listens, reports ready; on shutdown: readiness false, optional drain delay, stop accepting,
-// let in-flight requests finish, and exit within SHUTDOWN_TIMEOUT_MS no matter what.
+// listens, reports ready; on shutdown: readiness false, optional delay (SHUTDOWN_DELAY_MS), then
+// the drain (drain.ts: stop accepting, answer every request on an open connection with
+// Connection: close, close connections idle for SHUTDOWN_IDLE_GRACE_MS), then close, and exit
+// within SHUTDOWN_TIMEOUT_MS no matter what.
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Sizing } from './limits.js';
+import { trackConnections } from './drain.js';
 import { stdoutStream } from './log-stream.js';
 
 export interface RunningServer {
@@ -30,10 +33,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ready: false,
     logger: { level: config.logLevel, base: { service: 'rightsize-api' }, stream: stdoutStream },
   });
+  const drain = trackConnections(app.server, { idleGraceMs: config.shutdown.idleGraceMs });
   // Node's default backlog (511) overflows when thousands of load-test users connect at once on a
   // busy core, turning into 1-3 s SYN retries that look like API latency; the kernel caps the
   // value at net.core.somaxconn (4096 on Debian 12).
-  const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
+  // past MAX_CONNECTIONS Node closes a new connection at once (overload.ts)
+  app.server.maxConnections = app.ctx.overload.maxConnections;
+  const address = await app.listen({ host: config.host, port: config.port, backlog: app.ctx.overload.listenBacklog });
   app.ctx.state.ready = true;
   app.log.info(
     {
@@ -49,7 +55,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       heapLimitMb: sizing.heapLimitMb,
       heapYoungMb: options.mode === 'worker' ? config.runtime.youngGenerationMb : null,
       batching: config.batching,
-      maxInflight: config.limits.maxInflight,
+      overload: app.ctx.overload,
       lab: config.lab,
     },
     `rightsize-api listening on ${address}`,
@@ -67,6 +73,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }, config.shutdown.timeoutMs);
       deadline.unref();
       if (config.shutdown.delayMs > 0) await new Promise((r) => setTimeout(r, config.shutdown.delayMs));
+      // leave the close (and the model's release) half a second before the hard deadline
+      const drained = await drain.drain({ deadline: Date.now() + config.shutdown.timeoutMs - config.shutdown.delayMs - 500 });
+      app.log.info(drained, 'drained: no longer accepting; every open connection answered and closed');
       await app.close();
       clearTimeout(deadline);
       app.log.info('closed');

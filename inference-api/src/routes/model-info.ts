@@ -63,6 +63,9 @@ export const ModelInfoSchema = z
       heapLimitMb: z.number().nullable().describe('old-space limit applied by this server (null = V8 default)'),
       v8HeapSizeLimitBytes: z.number().describe("v8.getHeapStatistics().heap_size_limit in the serving thread"),
       maxInflight: z.number(),
+      overload: z
+        .object({ capacityPerS: z.number(), maxInflight: z.number(), listenBacklog: z.number(), maxConnections: z.number(), requestTimeoutMs: z.number(), auto: z.array(z.string()) })
+        .describe('bounds on waiting, sized from the CPU limit and LATENCY_OBJECTIVE_MS where "auto"'),
       batching: z.object({ enabled: z.boolean(), maxRows: z.number(), maxWaitMs: z.number() }),
       node: z.string(),
     }),
@@ -112,7 +115,8 @@ export function describeModel(ctx: AppContext): ModelInfo {
       memoryLimitBytes: sizing.memoryLimitBytes,
       heapLimitMb: sizing.heapLimitMb,
       v8HeapSizeLimitBytes: getHeapStatistics().heap_size_limit,
-      maxInflight: config.limits.maxInflight,
+      maxInflight: ctx.overload.maxInflight,
+      overload: { ...ctx.overload },
       batching: { ...config.batching },
       node: process.version,
     },
