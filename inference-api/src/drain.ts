@@ -45,7 +45,6 @@ interface Tracked {
   bytesRead: number;
 }
 
-
 export function trackConnections(server: Server, options: { idleGraceMs: number; pollMs?: number; now?: () => number }): Drain {
   const now = options.now ?? Date.now;
   const sockets = new Map<Socket, Tracked>();

@@ -67,17 +67,17 @@ export function startContainerSampler(options: ContainerSamplerOptions): Contain
     const containers = await options.list();
     const inspected = await options.docker.inspectContainers(containers.filter((c) => !c.status).map((c) => c.id));
     const t = Date.now();
+    const infos = containers.map((c) => (c.status ? undefined : inspected.find((i) => i.Id === c.id || i.Id.startsWith(c.id))));
     const readings = await Promise.all(
-      containers.map((c) => {
-        const info = c.status ? undefined : inspected.find((i) => i.Id === c.id || i.Id.startsWith(c.id));
-        return (c.cgroups ?? options.cgroups).read(info?.Id ?? c.id).catch((error: unknown) => {
+      containers.map((c, i) =>
+        (c.cgroups ?? options.cgroups).read(infos[i]?.Id ?? c.id).catch((error: unknown) => {
           options.onError?.(error);
           return null;
-        });
-      }),
+        }),
+      ),
     );
     for (const [i, c] of containers.entries()) {
-      const info = c.status ? undefined : inspected.find((x) => x.Id === c.id || x.Id.startsWith(c.id));
+      const info = infos[i];
       const reading = readings[i] ?? null;
       const prev = last.get(c.id);
       const cpuPct = reading?.cpu_ns !== null && reading?.cpu_ns !== undefined && prev?.reading.cpu_ns != null && t > prev.t ? Math.max(0, (100 * (reading.cpu_ns - prev.reading.cpu_ns)) / ((t - prev.t) * 1e6)) : null;

@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { OWNER_LABEL, type Docker } from '@rightsize/compose/docker';
+import { OWNER_LABEL, type ContainerInspect, type Docker } from '@rightsize/compose/docker';
 import { isUp, parseHaproxyCsv, serverRows } from '@rightsize/compose/haproxy-stats';
 import { freeLoopbackPort } from '@rightsize/compose/net';
 import type { TrialConfig } from '../core/config-space.js';
@@ -156,17 +156,16 @@ async function waitBalancerReady(options: { hostUrl: string; statsUrl: string; p
 async function diedOnTheirOwn(docker: Docker, containers: readonly SampledContainer[]): Promise<ContainerEvent[]> {
   const events: ContainerEvent[] = [];
   for (const c of containers) {
-    const event = await containerExit(docker, c);
+    const event = containerExit(c.name, (await docker.inspect(c.id)).State);
     if (event) events.push(event);
   }
   return events;
 }
 
-/** How a container of this engine ended, if it died on its own (OOM-killed or exited non-zero); null otherwise. */
-export async function containerExit(docker: Docker, c: SampledContainer): Promise<ContainerEvent | null> {
-  const s = (await docker.inspect(c.id)).State;
-  if (s.OOMKilled) return { t: Date.now(), name: c.name, kind: 'oom', detail: `${c.name} was OOM-killed` };
-  if (!s.Running && s.ExitCode !== 0 && s.Status === 'exited') return { t: Date.now(), name: c.name, kind: 'exit', detail: `${c.name} exited with code ${s.ExitCode}` };
+/** Pure: how a container of this engine ended, from its inspected state, if it died on its own (OOM-killed or exited non-zero); null otherwise. */
+export function containerExit(name: string, s: ContainerInspect['State']): ContainerEvent | null {
+  if (s.OOMKilled) return { t: Date.now(), name, kind: 'oom', detail: `${name} was OOM-killed` };
+  if (!s.Running && s.ExitCode !== 0 && s.Status === 'exited') return { t: Date.now(), name, kind: 'exit', detail: `${name} exited with code ${s.ExitCode}` };
   return null;
 }
 

@@ -144,12 +144,12 @@ export function createSwarmStackAdapter(options: { docker: Docker; files?: strin
           async exits() {
             const events: ContainerEvent[] = [];
             for (const t of await apiTasks()) {
-              const id = t.Status.ContainerStatus?.ContainerID as string;
-              const here = await docker.inspect(id).then(
-                () => true,
-                () => false,
+              // one inspect: it fails for a container on another node
+              const state = await docker.inspect(t.Status.ContainerStatus?.ContainerID as string).then(
+                (i) => i.State,
+                () => null,
               );
-              const event = here ? await containerExit(docker, { id, name: taskName(t), service: 'api' }) : taskExit(t, taskName(t), await samplers.hostname(t.NodeID));
+              const event = state ? containerExit(taskName(t), state) : taskExit(t, taskName(t), await samplers.hostname(t.NodeID));
               if (event) events.push(event);
             }
             return events;
